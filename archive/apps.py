@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive"
+    verbose_name = "Transcript archive"
+    default_auto_field = "django.db.models.BigAutoField"

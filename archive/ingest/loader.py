@@ -1,0 +1,354 @@
+"""Writing a parsed transcript to the database: one transcript, one transaction.
+
+The loader resolves printed labels to speakers, links answers to the questions they answer,
+and keeps every turn's number stable across corrected re-ingests: a turn that is still
+there keeps its number (and its address), changed words are kept as a revision, a removed
+turn keeps its row (withdrawn) so its address can say so, and new turns get numbers never
+used before in that transcript.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from archive.ingest import speakers as speaker_rules
+from archive.ingest.types import ParsedTranscript, ParsedTurn, Person, TranscriptError
+from archive.models import Speaker, SpeakerLabel, Transcript, Turn, TurnRevision
+
+# Roles whose turns never answer a question: they ask, chair or relay.
+NON_ANSWERING_ROLES = {"Question", "Moderator", "Operator", "Staff", "Interpreter", "Narrator", "Announcer"}
+# Two versions of a turn at the same place whose words are at least this similar are one
+# turn corrected, not one turn removed and another added.
+SAME_TURN_SIMILARITY = 0.6
+SLUG_MAX_WORDS = 14
+METADATA_FIELDS = ("title", "date", "kind", "location", "venue", "source_name", "source_url", "outlet", "program")
+
+
+@dataclass
+class LoadResult:
+    transcript: Transcript
+    status: str  # "created", "updated" or "unchanged"
+    turns: int = 0
+    added: int = 0
+    changed: int = 0
+    withdrawn: int = 0
+    changed_turn_ids: list[int] = field(default_factory=list)
+
+
+def content_hash(raw_text: str) -> str:
+    return hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
+
+
+def source_key_for(parsed: ParsedTranscript) -> str:
+    """What identifies a transcript across corrected versions: its source URL, else date and title."""
+    if parsed.source_url:
+        url = parsed.source_url.strip()
+        url = re.sub(r"^https?://", "", url, flags=re.IGNORECASE)
+        host, _, rest = url.partition("/")
+        return "url:" + host.lower() + "/" + rest.rstrip("/")
+    day = parsed.date.isoformat() if parsed.date else "undated"
+    return f"title:{day}:{slugify(parsed.title)}"
+
+
+def load_transcript(parsed: ParsedTranscript, raw_text: str) -> LoadResult:
+    """Create or update the transcript ``parsed`` describes, all or nothing.
+
+    Raises TranscriptError for a transcript that cannot be stored (no title, no turns).
+    """
+    if not parsed.title.strip():
+        raise TranscriptError("no title found in the text; give one with --title")
+    if not parsed.turns:
+        raise TranscriptError("no turns found in the text")
+    digest = content_hash(raw_text)
+    key = source_key_for(parsed)
+    with transaction.atomic():
+        transcript = Transcript.objects.select_for_update().filter(source_key=key).first()
+        metadata = _metadata(parsed)
+        if transcript is not None and transcript.content_hash == digest and _same_metadata(transcript, metadata):
+            return LoadResult(transcript, "unchanged", turns=transcript.turns.live().count())
+        created = transcript is None
+        if created:
+            transcript = Transcript(source_key=key, slug=_unique_slug(parsed))
+        for name, value in metadata.items():
+            setattr(transcript, name, value)
+        transcript.raw_text = raw_text
+        transcript.content_hash = digest
+        transcript.save()
+
+        resolved = resolve_speakers(parsed)
+        result = _write_turns(transcript, parsed.turns, resolved)
+        result.status = "created" if created else "updated"
+        return result
+
+
+def _metadata(parsed: ParsedTranscript) -> dict:
+    metadata = {name: getattr(parsed, name) for name in METADATA_FIELDS}
+    metadata["title"] = metadata["title"].strip()[:500]
+    return metadata
+
+
+def _same_metadata(transcript: Transcript, metadata: dict) -> bool:
+    return all(getattr(transcript, name) == value for name, value in metadata.items())
+
+
+def _unique_slug(parsed: ParsedTranscript) -> str:
+    words = slugify(parsed.title).split("-")[:SLUG_MAX_WORDS]
+    base = "-".join(filter(None, [parsed.date.isoformat() if parsed.date else "", *words]))[:180].strip("-")
+    base = base or "transcript"
+    slug, counter = base, 2
+    while Transcript.objects.filter(slug=slug).exists() or _is_old_slug(slug):
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _is_old_slug(slug: str) -> bool:
+    from archive.models import SlugRedirect
+
+    return SlugRedirect.objects.filter(old_slug=slug).exists()
+
+
+# Speakers ----------------------------------------------------------------------------------
+
+
+def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
+    """Map every label printed in ``parsed`` to a Speaker (None: unattributed text)."""
+    labels = list(dict.fromkeys(turn.speaker_label for turn in parsed.turns))
+    readings = {label: speaker_rules.read_label(label) for label in labels if label}
+    people: dict[str, Person | None] = {}
+    roles: dict[str, str] = {}
+    for label in labels:
+        if not label:
+            people[label] = parsed.speakers.get("")
+            continue
+        reading = readings[label]
+        hint = parsed.speakers.get(label)
+        if hint:
+            people[label] = _fuller(hint)
+        elif reading.is_role:
+            roles[label] = reading.role
+        elif not reading.office_only:
+            people[label] = _person_for_surname(reading, parsed)
+
+    # "THE PRESIDENT" beside "PRESIDENT BIDEN": the office-only label is whoever holds that
+    # office among the named labels, preferring the officeholder on the day.
+    for label in labels:
+        reading = readings.get(label)
+        if reading is None or not reading.office_only or label in people:
+            continue
+        same_office = [other for other in labels if other in people and people[other] and readings.get(other)
+                       and readings[other].office == reading.office and readings[other].surname]
+        holder = speaker_rules.officeholder_for(reading, parsed.date)
+        chosen = None
+        if holder:
+            chosen = next((people[o] for o in same_office
+                           if speaker_rules.name_key(people[o].name) == speaker_rules.name_key(holder.name)), None)
+            chosen = chosen or Person(holder.name, holder.title)
+        elif len(same_office) == 1:
+            chosen = people[same_office[0]]
+        if chosen:
+            people[label] = chosen
+        else:
+            roles[label] = speaker_rules.display_label(label)
+
+    resolved: dict[str, Speaker | None] = {}
+    for label in labels:
+        if label in roles:
+            speaker = _role_speaker(roles[label])
+        elif people.get(label):
+            speaker = _person_speaker(people[label], label)
+        else:
+            speaker = None
+        if speaker and label:
+            SpeakerLabel.objects.get_or_create(speaker=speaker, label=label)
+        resolved[label] = speaker
+    return resolved
+
+
+def _fuller(person: Person) -> Person:
+    """Prefer the officeholder list's fuller spelling ("Antony J. Blinken") of a name the text gave."""
+    key = speaker_rules.name_key(person.name)
+    for holder in speaker_rules.officeholders():
+        if speaker_rules.name_key(holder.name) == key:
+            return Person(holder.name, person.title or holder.title)
+    return person
+
+
+def _person_for_surname(reading: speaker_rules.LabelReading, parsed: ParsedTranscript) -> Person | None:
+    if reading.name:
+        return _fuller(Person(reading.name, reading.label.partition(",")[2].strip()))
+    for participant in parsed.participants:
+        if speaker_rules.surname_of(participant.name) == reading.surname:
+            return _fuller(participant)
+    holder = speaker_rules.officeholder_for(reading, parsed.date)
+    if holder:
+        return Person(holder.name, holder.title)
+    existing = _known_speaker_for_label(reading.label)
+    if existing:
+        return Person(existing.name, existing.title)
+    return Person(speaker_rules.display_label(reading.label), "")
+
+
+def _known_speaker_for_label(label: str) -> Speaker | None:
+    folded = speaker_rules.fold(label)
+    for row in SpeakerLabel.objects.filter(label__iexact=label, speaker__kind=Speaker.Kind.PERSON).select_related("speaker"):
+        if speaker_rules.fold(row.label) == folded:
+            return row.speaker
+    return None
+
+
+def _person_speaker(person: Person, label: str) -> Speaker:
+    key = speaker_rules.name_key(person.name)
+    surname = speaker_rules.surname_of(person.name)
+    candidates = Speaker.objects.filter(kind=Speaker.Kind.PERSON, name__icontains=surname) if surname else []
+    for speaker in candidates:
+        if speaker_rules.name_key(speaker.name) == key:
+            if person.title and not speaker.title:
+                speaker.title = person.title
+                speaker.save(update_fields=["title", "modified"])
+            return speaker
+    return Speaker.objects.create(
+        name=person.name, title=person.title, kind=Speaker.Kind.PERSON, slug=_unique_speaker_slug(person.name)
+    )
+
+
+def _role_speaker(role: str) -> Speaker:
+    slug = slugify(role) or "role"
+    speaker = Speaker.objects.filter(kind=Speaker.Kind.ROLE, name=role).first()
+    if speaker:
+        return speaker
+    return Speaker.objects.create(name=role, kind=Speaker.Kind.ROLE, slug=_unique_speaker_slug(role, base=slug))
+
+
+def _unique_speaker_slug(name: str, base: str = "") -> str:
+    base = base or slugify(speaker_rules.fold(name)) or "speaker"
+    slug, counter = base, 2
+    while Speaker.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+# Turns -------------------------------------------------------------------------------------
+
+
+def _turn_key(label: str, text: str) -> tuple[str, str]:
+    return (speaker_rules.fold(label), re.sub(r"\s+", " ", text).strip())
+
+
+def _similar(old: Turn, new: ParsedTurn) -> bool:
+    return SequenceMatcher(None, old.text, new.text, autojunk=False).ratio() >= SAME_TURN_SIMILARITY
+
+
+def align_turns(old_turns: list[Turn], new_turns: list[ParsedTurn]) -> list[tuple[Turn | None, ParsedTurn | None]]:
+    """Pair each stored turn with its counterpart in the new version, in the new order.
+
+    Unchanged turns pair by content; where a stretch changed, turns at the same place pair
+    when their words are close enough to be one turn corrected. Unpaired old turns were
+    removed (returned with None), unpaired new turns are new.
+    """
+    matcher = SequenceMatcher(
+        None,
+        [_turn_key(t.speaker_label, t.text) for t in old_turns],
+        [_turn_key(t.speaker_label, t.text) for t in new_turns],
+        autojunk=False,
+    )
+    pairs: list[tuple[Turn | None, ParsedTurn | None]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs.extend(zip(old_turns[i1:i2], new_turns[j1:j2]))
+            continue
+        olds, news = old_turns[i1:i2], new_turns[j1:j2]
+        i = 0
+        for new in news:
+            # Walk the old stretch in order; skipped old turns were removed.
+            match_at = next((k for k in range(i, len(olds)) if _similar(olds[k], new)), None)
+            if match_at is None:
+                pairs.append((None, new))
+                continue
+            pairs.extend((removed, None) for removed in olds[i:match_at])
+            pairs.append((olds[match_at], new))
+            i = match_at + 1
+        pairs.extend((removed, None) for removed in olds[i:])
+    return pairs
+
+
+def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolved: dict) -> LoadResult:
+    result = LoadResult(transcript, "")
+    now = timezone.now()
+    old_turns = list(transcript.turns.live().order_by("position"))
+    next_number = (transcript.turns.aggregate(top=Max("number"))["top"] or 0) + 1
+    # Free every position first: the new order may swap turns, and positions are unique.
+    transcript.turns.live().update(position=None)
+
+    position = 0
+    to_create: list[Turn] = []
+    to_update: list[Turn] = []
+    revisions: list[TurnRevision] = []
+    for old, new in align_turns(old_turns, parsed_turns):
+        if new is None:
+            old.withdrawn = now
+            old.save(update_fields=["withdrawn", "modified"])
+            result.withdrawn += 1
+            result.changed_turn_ids.append(old.pk)
+            continue
+        position += 1
+        speaker = resolved.get(new.speaker_label)
+        if old is None:
+            to_create.append(Turn(
+                transcript=transcript, position=position, number=next_number, speaker=speaker,
+                speaker_label=new.speaker_label, text=new.text, notes=list(new.notes),
+            ))
+            next_number += 1
+            result.added += 1
+            continue
+        if (old.text, old.speaker_label, old.notes) != (new.text, new.speaker_label, list(new.notes)):
+            revisions.append(TurnRevision(turn=old, speaker_label=old.speaker_label, text=old.text, notes=old.notes))
+            old.text, old.speaker_label, old.notes = new.text, new.speaker_label, list(new.notes)
+            result.changed += 1
+            result.changed_turn_ids.append(old.pk)
+        elif old.position != position or old.speaker_id != (speaker.pk if speaker else None):
+            result.changed_turn_ids.append(old.pk)
+        old.position = position
+        old.speaker = speaker
+        old.modified = now
+        to_update.append(old)
+
+    Turn.objects.bulk_update(to_update, ["position", "speaker", "speaker_label", "text", "notes", "modified"])
+    created = Turn.objects.bulk_create(to_create)
+    TurnRevision.objects.bulk_create(revisions)
+    result.changed_turn_ids.extend(turn.pk for turn in created)
+
+    live = list(transcript.turns.live().order_by("position").select_related("speaker"))
+    _link_answers(live)
+    result.turns = len(live)
+    return result
+
+
+def is_question(turn: Turn) -> bool:
+    return speaker_rules.read_label(turn.speaker_label).role == "Question"
+
+
+def _link_answers(turns: list[Turn]) -> None:
+    """Point each answer at the question it answers: the latest question before it."""
+    question = None
+    changed = []
+    for turn in turns:
+        if is_question(turn):
+            target = None
+            question = turn
+        else:
+            role = speaker_rules.read_label(turn.speaker_label).role
+            target = question if question and role not in NON_ANSWERING_ROLES else None
+        if turn.answers_id != (target.pk if target else None):
+            turn.answers = target
+            changed.append(turn)
+    Turn.objects.bulk_update(changed, ["answers"])

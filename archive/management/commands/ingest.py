@@ -1,0 +1,251 @@
+"""manage.py ingest: read transcript files into the archive."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest.parser import parse
+from archive.ingest.reading import decode_transcript, read_transcript
+from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
+
+# Files in a folder that are never transcripts.
+SIDECAR_SUFFIX = ".meta.yaml"
+SKIPPED_NAMES = {".DS_Store", "README", "README.md"}
+# Metadata a sidecar file (NAME.meta.yaml beside NAME) or a flag may set.
+METADATA_KEYS = ("title", "date", "location", "venue", "kind", "source_url", "source_name", "outlet", "program", "speaker")
+PROGRESS_EVERY = 25
+
+
+class Command(BaseCommand):
+    help = (
+        "Parse transcript files and store them. PATH may be a file, a folder (read recursively) or - for "
+        "standard input. Re-ingesting unchanged input changes nothing; a corrected version of a transcript "
+        "(same source URL, or same date and title) updates it in place and keeps every turn's address."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Transcript files, folders, or - for stdin.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
+        parser.add_argument(
+            "--json", action="store_true", help="Print the parsed transcripts as JSON instead of storing them."
+        )
+        parser.add_argument("--title", help="Title, when the file has none (or to override it).")
+        parser.add_argument("--date", type=_parse_date, help="Date of the event, YYYY-MM-DD.")
+        parser.add_argument("--source-url", help="Address of the original publication.")
+        parser.add_argument("--source-name", help='Publisher, e.g. "U.S. Department of State".')
+        parser.add_argument("--kind", choices=KINDS, help="Kind of event.")
+        parser.add_argument("--location", help='Place, e.g. "Athens, Greece".')
+        parser.add_argument("--venue", help='Building or setting, e.g. "Oval Office".')
+        parser.add_argument("--outlet", help='News organisation of an interview, e.g. "CNN".')
+        parser.add_argument("--program", help='Programme of an interview, e.g. "State of the Union".')
+        parser.add_argument(
+            "--speaker", help="Who speaks in text that has no speaker labels (prepared remarks, a readout)."
+        )
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        flags = {key: options.get(key) for key in METADATA_KEYS if options.get(key) is not None}
+        sources, missing = self._collect(options["paths"])
+        failures = [(path, "no such file or folder") for path in missing]
+        for path, reason in failures:
+            self.stderr.write(f"{path}: {reason}")
+
+        parsed_items = []
+        outcomes = {"created": 0, "updated": 0, "unchanged": 0}
+        turn_total = 0
+        touched_ids = []
+        show_progress = len(sources) >= PROGRESS_EVERY and self.verbosity >= 1
+        for index, source in enumerate(sources, start=1):
+            name = "-" if source == "-" else str(source)
+            try:
+                parsed, raw_text, encoding = self._parse(source, flags)
+                if options["json"]:
+                    parsed_items.append(parsed)
+                    continue
+                if options["dry_run"]:
+                    turn_total += len(parsed.turns)
+                    self._say(f"{name}: would store “{parsed.title}” ({len(parsed.turns)} turns)"
+                              + _encoding_note(encoding))
+                    for warning in parsed.warnings:
+                        self._say(f"{name}: note: {warning}", level=2)
+                    continue
+                result = self._store(parsed, raw_text, flags)
+            except TranscriptError as error:
+                failures.append((name, str(error)))
+                self.stderr.write(f"{name}: {error}")
+                continue
+            outcomes[result.status] += 1
+            turn_total += result.turns
+            if result.status != "unchanged":
+                touched_ids.append(result.transcript.pk)
+            self._say(f"{name}: {_describe(result)}" + _encoding_note(encoding),
+                      level=1 if not show_progress else 2)
+            if show_progress and index % PROGRESS_EVERY == 0:
+                self._say(f"… {index} of {len(sources)} files read")
+
+        if options["json"]:
+            self.stdout.write(json.dumps([_as_json(p) for p in parsed_items], ensure_ascii=False, indent=2))
+        else:
+            if touched_ids:
+                self._index(touched_ids)
+            self._say(_summary(options["dry_run"], len(sources) - (len(failures) - len(missing)), turn_total,
+                               outcomes, len(failures)))
+        if failures:
+            raise CommandError(f"{len(failures)} of {len(sources) + len(missing)} inputs failed", returncode=1)
+
+    # Steps ---------------------------------------------------------------------------------
+
+    def _collect(self, paths):
+        """Expand folders (recursively, in name order); keep '-' for stdin; list missing paths."""
+        sources, missing = [], []
+        for raw in paths:
+            if raw == "-":
+                sources.append("-")
+                continue
+            path = Path(raw)
+            if path.is_dir():
+                sources.extend(
+                    p for p in sorted(path.rglob("*"))
+                    if p.is_file() and not p.name.startswith(".") and p.name not in SKIPPED_NAMES
+                    and not p.name.endswith(SIDECAR_SUFFIX)
+                )
+            elif path.exists():
+                sources.append(path)
+            else:
+                missing.append(raw)
+        return sources, missing
+
+    def _parse(self, source, flags) -> tuple[ParsedTranscript, str, str]:
+        if source == "-":
+            text, encoding = decode_transcript(sys.stdin.buffer.read(), "<stdin>")
+            filename, sidecar = "", {}
+        else:
+            text, encoding = read_transcript(source)
+            filename, sidecar = source.name, _read_sidecar(source)
+        parsed = parse(text, filename=filename)
+        _apply_metadata(parsed, {**sidecar, **flags})
+        if not parsed.title and filename:
+            parsed.title = _title_from_filename(filename)
+            parsed.warnings.append("title taken from the file name")
+        return parsed, text, encoding
+
+    def _store(self, parsed, raw_text, flags):
+        from archive.ingest.loader import load_transcript
+
+        return load_transcript(parsed, raw_text)
+
+    def _index(self, transcript_ids):
+        from archive.search.indexing import IndexError as SearchIndexError, index_transcripts
+
+        try:
+            index_transcripts(transcript_ids)
+        except SearchIndexError as error:
+            raise CommandError(
+                f"stored {len(transcript_ids)} transcripts but could not update the search index: {error}. "
+                "Run `manage.py check_search_index --repair` once the cause is fixed."
+            ) from error
+
+    def _say(self, message, level=1):
+        if self.verbosity >= level:
+            self.stdout.write(message)
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def _parse_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from None
+
+
+def _read_sidecar(path: Path) -> dict:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise TranscriptError(f"metadata file {sidecar.name} is not valid YAML ({error.__class__.__name__})")
+    if not isinstance(data, dict):
+        raise TranscriptError(f"metadata file {sidecar.name} must be a mapping of field: value")
+    unknown = set(data) - set(METADATA_KEYS)
+    if unknown:
+        raise TranscriptError(f"metadata file {sidecar.name} has unknown fields: {', '.join(sorted(unknown))}")
+    if "date" in data and isinstance(data["date"], str):
+        try:
+            data["date"] = datetime.date.fromisoformat(data["date"])
+        except ValueError:
+            raise TranscriptError(f"metadata file {sidecar.name}: date must be YYYY-MM-DD") from None
+    if "kind" in data and data["kind"] not in KINDS:
+        raise TranscriptError(f"metadata file {sidecar.name}: kind must be one of {', '.join(KINDS)}")
+    return data
+
+
+def _apply_metadata(parsed: ParsedTranscript, values: dict) -> None:
+    for key, value in values.items():
+        if key == "speaker":
+            parsed.speakers[""] = Person(str(value))
+        elif key == "date":
+            parsed.date = value
+            parsed.warnings = [w for w in parsed.warnings if "date" not in w]
+        else:
+            setattr(parsed, key, str(value))
+
+
+def _title_from_filename(filename: str) -> str:
+    stem = filename.split(".")[0]
+    return stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Untitled transcript"
+
+
+def _encoding_note(encoding: str) -> str:
+    return "" if encoding.lower().replace("-", "").startswith("utf8") else f" (read as {encoding})"
+
+
+def _describe(result) -> str:
+    link = result.transcript.get_absolute_url()
+    if result.status == "unchanged":
+        return f"unchanged, {result.turns} turns → {link}"
+    if result.status == "created":
+        return f"created “{result.transcript.title}”, {result.turns} turns → {link}"
+    parts = [f"{result.added} added", f"{result.changed} corrected", f"{result.withdrawn} removed"]
+    return f"updated “{result.transcript.title}”, {result.turns} turns ({', '.join(parts)}) → {link}"
+
+
+def _summary(dry_run: bool, processed: int, turns: int, outcomes: dict, failed: int) -> str:
+    verb = "Parsed" if dry_run else "Ingested"
+    line = f"{verb} {processed:,} transcript{'s' if processed != 1 else ''} ({turns:,} turns)"
+    if not dry_run:
+        line += f": {outcomes['created']} created, {outcomes['updated']} updated, {outcomes['unchanged']} unchanged"
+    return line + f", {failed} failed"
+
+
+def _as_json(parsed: ParsedTranscript) -> dict:
+    return {
+        "title": parsed.title,
+        "date": parsed.date.isoformat() if parsed.date else None,
+        "location": parsed.location,
+        "venue": parsed.venue,
+        "kind": parsed.kind,
+        "source_name": parsed.source_name,
+        "source_url": parsed.source_url,
+        "turns": [
+            {
+                "position": position,
+                "speaker_label": turn.speaker_label,
+                "speaker": (parsed.speakers.get(turn.speaker_label).name
+                            if parsed.speakers.get(turn.speaker_label) else None),
+                "text": turn.text,
+                "notes": turn.notes,
+            }
+            for position, turn in enumerate(parsed.turns, start=1)
+        ],
+        "warnings": parsed.warnings,
+    }

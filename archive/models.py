@@ -1,0 +1,278 @@
+"""What the archive stores: transcripts, the speakers in them, their turns, and topics."""
+
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import Truncator
+
+
+class Speaker(models.Model):
+    """A named person, or a role that is never merged into a person ("Question", "Moderator")."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ROLE = "role", "Role"
+
+    name = models.CharField(max_length=200, help_text='Display name, e.g. "Antony J. Blinken" or "Moderator".')
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(
+        max_length=300, blank=True, help_text='Office or affiliation where known, e.g. "Secretary of State".'
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        indexes = [models.Index(fields=["kind", "name"], name="speaker_kind_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("speaker_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_role(self):
+        return self.kind == self.Kind.ROLE
+
+
+class SpeakerLabel(models.Model):
+    """A label a speaker was printed under ("SECRETARY BLINKEN", "Secretary Blinken")."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="labels")
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [models.UniqueConstraint(fields=["speaker", "label"], name="speakerlabel_unique_per_speaker")]
+
+    def __str__(self):
+        return self.label
+
+
+class TranscriptQuerySet(models.QuerySet):
+    def newest_first(self):
+        # Transcripts of unknown date sort after dated ones.
+        return self.order_by(models.F("date").desc(nulls_last=True), "-created")
+
+    def with_turn_counts(self):
+        return self.annotate(turn_count=Count("turns", filter=Q(turns__position__isnull=False)))
+
+
+class Transcript(models.Model):
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "Interview"
+        PRESS_BRIEFING = "press-briefing", "Press briefing"
+        PRESS_AVAILABILITY = "press-availability", "Press availability"
+        REMARKS = "remarks", "Remarks"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, unique=True)
+    date = models.DateField(null=True, blank=True, help_text="Date of the event; empty when the source does not say.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    location = models.CharField(max_length=300, blank=True, help_text='Place, e.g. "Athens, Greece".')
+    venue = models.CharField(max_length=300, blank=True, help_text='Building or setting, e.g. "Oval Office".')
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text='Who published the transcript, e.g. "U.S. Department of State".'
+    )
+    source_url = models.URLField(max_length=1000, blank=True)
+    outlet = models.CharField(max_length=200, blank=True, help_text='News organisation of an interview, e.g. "CNN".')
+    program = models.CharField(max_length=200, blank=True, help_text='Programme of an interview, e.g. "State of the Union".')
+    raw_text = models.TextField(help_text="The text exactly as ingested, kept for provenance.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the raw text; unchanged input is skipped.")
+    source_key = models.CharField(
+        max_length=1000,
+        unique=True,
+        help_text="Identifies the source across re-ingests: its URL, or its date and title.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = TranscriptQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "-created"]
+        indexes = [
+            models.Index(fields=["date"], name="transcript_date_idx"),
+            models.Index(fields=["kind", "date"], name="transcript_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("transcript_detail", kwargs={"slug": self.slug})
+
+    def live_turns(self):
+        return self.turns.live()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the slug as loaded, so save() can tell that the address changed.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Save; when the slug changed, keep the old address answering (see record_old_slug)."""
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug:
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+                self.record_old_slug(old_slug)
+        else:
+            super().save(*args, **kwargs)
+        self._loaded_slug = self.slug
+
+    def record_old_slug(self, old_slug):
+        """Make ``old_slug`` answer with a permanent redirect to this transcript.
+
+        Called by save() whenever a loaded transcript's slug changes (admin, ingest, shell),
+        so every path that renames a transcript keeps old citations working.
+        """
+        if not old_slug or old_slug == self.slug:
+            return
+        # The current slug is live again (a rename undone): it must not point elsewhere.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"transcript": self})
+
+
+class SlugRedirect(models.Model):
+    """An address a transcript used to have; it answers with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="old_slugs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.transcript.slug}"
+
+
+class Topic(models.Model):
+    """A country, an organisation or a theme that turns are tagged with."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country or territory"
+        ORGANISATION = "organisation", "International organisation"
+        THEME = "theme", "Theme"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Words and phrases that mean this topic, one per line (names, adjectives, demonyms, capitals).",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topic_detail", kwargs={"slug": self.slug})
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class TurnQuerySet(models.QuerySet):
+    def live(self):
+        """Turns that are part of their transcript now (not withdrawn by a correction)."""
+        return self.filter(position__isnull=False)
+
+    def by_speaker(self, speaker):
+        return self.live().filter(speaker=speaker)
+
+    def with_context(self):
+        return self.select_related("transcript", "speaker", "answers", "answers__speaker")
+
+
+class Turn(models.Model):
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Order in the transcript, from 1. Empty when a corrected version no longer contains the turn.",
+    )
+    number = models.PositiveIntegerField(
+        help_text="The turn's permanent address within its transcript: given at first ingest, never reused."
+    )
+    speaker = models.ForeignKey(Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="turns")
+    speaker_label = models.CharField(max_length=200, blank=True, help_text="The label exactly as printed.")
+    text = models.TextField(help_text="The words as printed, paragraphs separated by a blank line; notes in place.")
+    notes = models.JSONField(
+        default=list, blank=True, help_text='Stage directions printed in the turn, e.g. ["(Laughter.)"].'
+    )
+    answers = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answered_by",
+        help_text="The question this turn answers.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="turns")
+    withdrawn = models.DateTimeField(
+        null=True, blank=True, help_text="When a corrected version of the transcript removed this turn."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = TurnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["transcript", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["transcript", "number"], name="turn_unique_number"),
+            models.UniqueConstraint(fields=["transcript", "position"], name="turn_unique_position"),
+        ]
+        indexes = [models.Index(fields=["speaker", "transcript"], name="turn_speaker_idx")]
+
+    def __str__(self):
+        return f"{self.transcript} #{self.number}: {Truncator(self.text).words(12)}"
+
+    def get_absolute_url(self):
+        return reverse("turn_detail", kwargs={"slug": self.transcript.slug, "number": self.number})
+
+    @property
+    def anchor(self):
+        return f"t{self.number}"
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+    @property
+    def display_speaker(self):
+        """Who spoke, as a reader should see it: the resolved speaker, else the label."""
+        if self.speaker_id:
+            return self.speaker.name
+        return self.speaker_label.title() if self.speaker_label else "Unattributed"
+
+    @property
+    def is_live(self):
+        return self.position is not None
+
+
+class TurnRevision(models.Model):
+    """The words a turn showed before a corrected re-ingest changed them."""
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="revisions")
+    speaker_label = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    notes = models.JSONField(default=list, blank=True)
+    replaced = models.DateTimeField(auto_now_add=True, help_text="When these words were replaced.")
+
+    class Meta:
+        ordering = ["turn", "-replaced"]
+
+    def __str__(self):
+        return f"Earlier text of {self.turn}"
