@@ -111,8 +111,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # point haystack at another engine here without touching the views.
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "haystack.backends.whoosh_backend.WhooshEngine"),
+        # Our subclass of haystack's Whoosh backend (archive/search/backend.py).
+        "ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "archive.search.backend.ArchiveWhooshEngine"),
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(VAR_DIR / "whoosh_index")),
+        # A failed index write is an error, never a log line.
+        "SILENTLY_FAIL": False,
+        "INCLUDE_SPELLING": False,
     },
 }
 # Index updates are made explicitly by ingest and by the admin, never per-row signals.
@@ -134,6 +138,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to transcripts, their turns, speakers and quote search.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models have a "kind" field with different choices; name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "TranscriptKindEnum": "archive.models.Transcript.Kind",
+        "SpeakerKindEnum": "archive.models.Speaker.Kind",
+    },
 }
 
 # The public name and canonical origin used in citations, feeds and share tags.

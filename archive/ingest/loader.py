@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from archive.ingest import speakers as speaker_rules
 from archive.ingest.types import ParsedTranscript, ParsedTurn, Person, TranscriptError
 from archive.models import Speaker, SpeakerLabel, Transcript, Turn, TurnRevision
+from archive.topics import tag_turns
 
 # Roles whose turns never answer a question: they ask, chair or relay.
 NON_ANSWERING_ROLES = {"Question", "Moderator", "Operator", "Staff", "Interpreter", "Narrator", "Announcer"}
@@ -245,6 +246,15 @@ def _turn_key(label: str, text: str) -> tuple[str, str]:
 
 
 def _similar(old: Turn, new: ParsedTurn) -> bool:
+    """Whether ``new`` is ``old`` corrected: close as text, or keeping most of its words.
+
+    The second test matters for short turns, where adding a few words ("One." to "One, and
+    more.") changes most of the characters but not what was said.
+    """
+    old_words = set(re.findall(r"\w+", old.text.casefold()))
+    new_words = set(re.findall(r"\w+", new.text.casefold()))
+    if old_words and len(old_words & new_words) / len(old_words) >= SAME_TURN_SIMILARITY:
+        return True
     return SequenceMatcher(None, old.text, new.text, autojunk=False).ratio() >= SAME_TURN_SIMILARITY
 
 
@@ -329,6 +339,7 @@ def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolve
 
     live = list(transcript.turns.live().order_by("position").select_related("speaker"))
     _link_answers(live)
+    tag_turns(live)
     result.turns = len(live)
     return result
 

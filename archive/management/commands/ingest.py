@@ -141,11 +141,11 @@ class Command(BaseCommand):
         return load_transcript(parsed, raw_text)
 
     def _index(self, transcript_ids):
-        from archive.search.indexing import IndexError as SearchIndexError, index_transcripts
+        from archive.search.indexing import IndexWriteError, index_transcripts
 
         try:
             index_transcripts(transcript_ids)
-        except SearchIndexError as error:
+        except IndexWriteError as error:
             raise CommandError(
                 f"stored {len(transcript_ids)} transcripts but could not update the search index: {error}. "
                 "Run `manage.py check_search_index --repair` once the cause is fixed."
@@ -194,7 +194,8 @@ def _apply_metadata(parsed: ParsedTranscript, values: dict) -> None:
         if key == "speaker":
             parsed.speakers[""] = Person(str(value))
         elif key == "date":
-            parsed.date = value
+            # A date from call_command() or YAML may still be a string.
+            parsed.date = value if isinstance(value, datetime.date) else _parse_date(str(value))
             parsed.warnings = [w for w in parsed.warnings if "date" not in w]
         else:
             setattr(parsed, key, str(value))

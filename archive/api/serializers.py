@@ -1,0 +1,128 @@
+"""How transcripts, turns and speakers look in the JSON API."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from archive.links import absolute_url
+from archive.models import Speaker, Transcript, Turn
+
+
+class AbsoluteUrlMixin:
+    """Adds ``url``: the object's public page as a full address."""
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj):
+        return absolute_url(self.context.get("request"), obj.get_absolute_url())
+
+
+class TurnSpeakerSerializer(serializers.ModelSerializer):
+    """The speaker of a turn, as named inside it."""
+
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "title"]
+
+
+class TranscriptSpeakerSerializer(serializers.ModelSerializer):
+    """A speaker of one transcript, with how many turns they have in it."""
+
+    turn_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "title", "kind", "turn_count"]
+
+
+class TurnSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    speaker = TurnSpeakerSerializer(read_only=True, allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    answers = serializers.SerializerMethodField(help_text="Number of the question turn this turn answers.")
+    url = serializers.SerializerMethodField(help_text="The turn's permanent page.")
+
+    class Meta:
+        model = Turn
+        fields = ["position", "number", "speaker_label", "speaker", "text", "notes", "answers", "url"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_answers(self, turn):
+        return turn.answers.number if turn.answers_id else None
+
+
+class TranscriptListSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The transcript's page.")
+    turn_count = serializers.IntegerField(read_only=True, help_text="Turns in the current version.")
+
+    class Meta:
+        model = Transcript
+        fields = [
+            "slug", "title", "date", "kind", "location", "venue", "source_name", "source_url", "url", "turn_count",
+        ]
+
+
+class TranscriptDetailSerializer(TranscriptListSerializer):
+    """A transcript with its speakers and every live turn, in order.
+
+    Expects ``live_turn_list`` prefetched (turns with speaker and answers selected).
+    """
+
+    speakers = serializers.SerializerMethodField()
+    turns = TurnSerializer(many=True, read_only=True, source="live_turn_list")
+
+    class Meta(TranscriptListSerializer.Meta):
+        fields = TranscriptListSerializer.Meta.fields + ["outlet", "program", "speakers", "turns"]
+
+    @extend_schema_field(TranscriptSpeakerSerializer(many=True))
+    def get_speakers(self, transcript):
+        # Derived from the turns already loaded: no query of its own.
+        speakers = {}
+        for turn in transcript.live_turn_list:
+            if turn.speaker_id:
+                speaker = speakers.setdefault(turn.speaker_id, turn.speaker)
+                speaker.turn_count = getattr(speaker, "turn_count", 0) + 1
+        return TranscriptSpeakerSerializer(list(speakers.values()), many=True, context=self.context).data
+
+
+class SpeakerListSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The speaker's page.")
+    turn_count = serializers.IntegerField(read_only=True)
+    transcript_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["slug", "name", "title", "kind", "url", "turn_count", "transcript_count"]
+
+
+class SpeakerTranscriptSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    """A transcript a speaker appears in, with the speaker's number of turns there."""
+
+    url = serializers.SerializerMethodField()
+    turn_count = serializers.IntegerField(read_only=True, source="speaker_turns")
+
+    class Meta:
+        model = Transcript
+        fields = ["slug", "title", "date", "kind", "url", "turn_count"]
+
+
+class SpeakerDetailSerializer(SpeakerListSerializer):
+    """A speaker with the labels they were printed under and the transcripts they speak in.
+
+    Expects ``transcript_list`` set by the view.
+    """
+
+    labels = serializers.SlugRelatedField(many=True, read_only=True, slug_field="label")
+    transcripts = SpeakerTranscriptSerializer(many=True, read_only=True, source="transcript_list")
+
+    class Meta(SpeakerListSerializer.Meta):
+        fields = SpeakerListSerializer.Meta.fields + ["labels", "transcripts"]
+
+
+class TranscriptFilterSerializer(serializers.Serializer):
+    """The query string of /api/transcripts/."""
+
+    year = serializers.RegexField(
+        r"^(\d{4}|unknown)$",
+        required=False,
+        error_messages={"invalid": 'Give a four-digit year or "unknown".'},
+    )
+    kind = serializers.ChoiceField(choices=Transcript.Kind.choices, required=False)

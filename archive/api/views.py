@@ -1,0 +1,113 @@
+"""The read-only JSON API: transcripts with their turns, and speakers.
+
+Every endpoint runs a fixed number of queries, whatever the size of a transcript.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+
+from archive.api.serializers import (
+    SpeakerDetailSerializer,
+    SpeakerListSerializer,
+    TranscriptDetailSerializer,
+    TranscriptFilterSerializer,
+    TranscriptListSerializer,
+)
+from archive.models import SlugRedirect, Speaker, Transcript, Turn
+
+LIVE = Q(turns__position__isnull=False)
+
+
+def index(request):
+    """A page for people: what the API offers and where its schema is."""
+    return render(request, "archive/api_index.html", {"kinds": Transcript.Kind.choices})
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "year", OpenApiTypes.STR, description='Only transcripts of this year (e.g. 2022), or "unknown" for undated ones.'
+        ),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=Transcript.Kind.values, description="Only transcripts of this kind."),
+    ]
+)
+class TranscriptList(generics.ListAPIView):
+    """Transcripts, newest first (undated ones last)."""
+
+    serializer_class = TranscriptListSerializer
+
+    def get_queryset(self):
+        filters = TranscriptFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        transcripts = Transcript.objects.with_turn_counts().newest_first()
+        year = filters.validated_data.get("year")
+        if year == "unknown":
+            transcripts = transcripts.filter(date__isnull=True)
+        elif year:
+            transcripts = transcripts.filter(date__year=int(year))
+        if filters.validated_data.get("kind"):
+            transcripts = transcripts.filter(kind=filters.validated_data["kind"])
+        return transcripts
+
+
+class TranscriptDetail(generics.RetrieveAPIView):
+    """One transcript: metadata, speakers and every turn of its current version, in order."""
+
+    serializer_class = TranscriptDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        turns = Turn.objects.live().select_related("speaker", "answers").order_by("position")
+        return Transcript.objects.with_turn_counts().prefetch_related(
+            Prefetch("turns", queryset=turns, to_attr="live_turn_list")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # An address the transcript used to have keeps working, as on the web pages.
+            moved = SlugRedirect.objects.select_related("transcript").filter(old_slug=kwargs["slug"]).first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("api_transcript_detail", args=[moved.transcript.slug]))
+
+
+def _speakers_with_counts():
+    return Speaker.objects.annotate(
+        turn_count=Count("turns", filter=LIVE),
+        transcript_count=Count("turns__transcript", filter=LIVE, distinct=True),
+    )
+
+
+class SpeakerList(generics.ListAPIView):
+    """People and roles, by name."""
+
+    serializer_class = SpeakerListSerializer
+
+    def get_queryset(self):
+        return _speakers_with_counts().order_by("kind", "name")
+
+
+class SpeakerDetail(generics.RetrieveAPIView):
+    """One speaker, the labels they were printed under and the transcripts they speak in."""
+
+    serializer_class = SpeakerDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _speakers_with_counts().prefetch_related("labels")
+
+    def get_object(self):
+        speaker = super().get_object()
+        speaker.transcript_list = list(
+            Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
+            .annotate(speaker_turns=Count("turns"))
+            .newest_first()
+        )
+        return speaker

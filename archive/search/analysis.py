@@ -1,0 +1,199 @@
+"""How text becomes searchable words, used alike for indexing, querying and highlighting.
+
+One pass over the text does what a chain of Whoosh filters would do, several times faster:
+
+* words are runs of letters and digits, joined across inner apostrophes and dots
+  (``Putin’s``, ``U.S``, ``2.5``); every kind of apostrophe becomes ``'`` so a quote copied
+  with straight or curly punctuation finds the same words;
+* letters are lower-cased and accents folded (``défense`` → ``defense``);
+* Chinese and Japanese characters are one word each, so a phrase of them finds any run;
+* in the stemmed form, English words go through the Snowball stemmer (``sanctions`` →
+  ``sanction``, ``running`` → ``run``), while a capitalised word in mid-sentence is taken for
+  a name and only loses its possessive (``Gerapetritis`` stays ``gerapetritis``,
+  ``Putin’s`` → ``putin``).
+
+Because a word at the start of a sentence may be stemmed where the same word elsewhere is
+not, queries look for both the stemmed and the plain form of each word (see ``query.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang import stemmer_for_language
+
+# Apostrophe look-alikes seen in transcripts and in text pasted from word processors.
+APOSTROPHES = "'’‘ʼʻ`´′＇"
+_APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES if c != "'"})
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# A CJK character alone, or a run of other word characters joined by inner apostrophes or
+# dots. Underscores are not word characters here.
+WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[{APOSTROPHES}.][^\W_{_CJK}]+)*")
+
+# Letters that Unicode decomposition leaves alone but readers treat as accented variants.
+_EXTRA_FOLDS = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "þ": "th", "æ": "ae", "œ": "oe", "ŀ": "l"}
+)
+
+_snowball = stemmer_for_language("en")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_slow(word: str) -> str:
+    word = word.casefold().translate(_APOSTROPHE_TABLE).translate(_EXTRA_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(word: str) -> str:
+    """The exact form of a word: lower case, accents folded, apostrophes made straight."""
+    if word.isascii():
+        return word.lower().replace("`", "'")
+    return _fold_slow(word)
+
+
+def base(folded: str) -> str:
+    """A folded word without its possessive ending (``putin's`` → ``putin``)."""
+    if folded.endswith("'s"):
+        return folded[:-2]
+    if folded.endswith("'"):
+        return folded[:-1]
+    return folded
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(folded: str) -> str:
+    """The Snowball English stem of a folded word; words in other scripts are left whole."""
+    if not folded.isascii() or (not folded.isalpha() and "'" not in folded):
+        return base(folded)
+    return _snowball(folded)
+
+
+def is_name_at(text: str, start: int) -> bool:
+    """Whether the capitalised word starting at ``start`` reads as a name.
+
+    A capital after a letter, digit or comma is a name; at the start of the text or after
+    any other punctuation it may just open a sentence.
+    """
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0:
+        return False
+    previous = text[i]
+    if previous.isalnum() or previous == ",":
+        return True
+    if previous == ".":
+        # "Mr. Gerapetritis", "Antony J. Blinken", "U.S. Ambassador": a title or an initial
+        # before the dot does not end a sentence.
+        j = i
+        while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+            j -= 1
+        before = text[j:i].rstrip(".")
+        return before in _TITLES or (len(before) == 1 and before.isupper()) or "." in before
+    return False
+
+
+_TITLES = frozenset(
+    "Mr Mrs Ms Dr St Gen Sen Rep Gov Pres Prof Amb Lt Col Sgt Capt Adm Hon Jr Sr Rev Fr Maj Cmdr Supt".split()
+)
+
+
+@dataclass(slots=True)
+class Word:
+    """One word of a text with where it was found and its two searchable forms."""
+
+    start: int
+    end: int
+    exact: str
+    stemmed: str
+
+
+def words(text: str) -> list[Word]:
+    """Split ``text`` into words with their offsets, exact forms and stemmed forms."""
+    result = []
+    for match in WORD_RE.finditer(text):
+        raw = match.group()
+        exact = fold(raw)
+        if raw[0].isupper() and is_name_at(text, match.start()):
+            stemmed = base(exact)
+        else:
+            stemmed = stem(exact)
+        result.append(Word(match.start(), match.end(), exact, stemmed))
+    return result
+
+
+class QuoteAnalyzer(Tokenizer):
+    """A Whoosh analyzer producing either the exact or the stemmed form of each word.
+
+    It stands in for a tokenizer and filter chain; being one class it pickles into the index
+    schema by name, so changing this code changes how old and new documents are read alike.
+    """
+
+    def __init__(self, stemming: bool = True):
+        self.stemming = stemming
+        self.is_morph = stemming
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.stemming == other.stemming
+
+    def __hash__(self):
+        return hash((type(self), self.stemming))
+
+    def __repr__(self):
+        return f"QuoteAnalyzer(stemming={self.stemming})"
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = fold(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        stemming = self.stemming
+        for pos, match in enumerate(WORD_RE.finditer(value)):
+            raw = match.group()
+            exact = fold(raw)
+            if not stemming:
+                text = exact
+            elif raw[0].isupper() and is_name_at(value, match.start()):
+                text = base(exact)
+            else:
+                text = stem(exact)
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = raw
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+STEMMING_ANALYZER = QuoteAnalyzer(stemming=True)
+EXACT_ANALYZER = QuoteAnalyzer(stemming=False)

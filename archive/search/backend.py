@@ -1,0 +1,375 @@
+"""The archive's haystack backend: haystack's Whoosh backend with what it gets wrong fixed.
+
+Selected in settings (``archive.search.backend.ArchiveWhooshEngine``). Compared with the
+stock backend it
+
+* builds its schema from ``archive.search.schema``: our analyzer (accent folding, apostrophe
+  normalisation, Snowball stemming that leaves names alone), exact ID fields with columns for
+  filters and facets, no spelling field, no stored or sortable full text;
+* writes through one Whoosh writer per batch under an inter-process lock, never commits
+  every 1,000 documents, and raises when a write fails (``SILENTLY_FAIL`` is ignored);
+* keeps one searcher per process, reopened only when the index changed (see ``store.py``);
+* counts facets exactly from columns, and highlights with the field's own analyzer, marking
+  only the query's words;
+* clears and rebuilds beside the live index, switching when complete.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine, log_query
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.models import SearchResult
+from haystack.utils import get_identifier
+from haystack.utils.app_loading import haystack_get_model
+from whoosh import fields as wf
+from whoosh import query as wq
+from whoosh.qparser import QueryParser
+
+from archive.search.analysis import STEMMING_ANALYZER
+from archive.search.schema import whoosh_fields
+from archive.search.store import IndexStore, IndexWriteError, searching
+
+SORTS = ("relevance", "newest", "oldest")
+FACET_FIELDS = ("speaker", "topics", "year", "kind")
+MULTI_VALUED = frozenset({"topics"})
+
+
+@dataclass
+class Hits:
+    """What one search found: the exact count, one page of documents, and facet counts."""
+
+    total: int
+    # (stored fields, score) for the requested page, best or newest first.
+    page: list[tuple[dict, float]] = field(default_factory=list)
+    facets: dict[str, Counter] = field(default_factory=dict)
+
+
+class ArchiveWhooshBackend(WhooshSearchBackend):
+    """Haystack's Whoosh backend with the archive's analysis, writing and searching."""
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        # A failed write must be an error the caller sees, never a log line.
+        self.silently_fail = False
+        self.include_spelling = False
+        self.store = None
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def setup(self):
+        from haystack import connections
+
+        self.content_field_name, self.schema = self.build_schema(
+            connections[self.connection_alias].get_unified_index().all_searchfields()
+        )
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.store = IndexStore(self.path, self.schema)
+        self.setup_complete = True
+
+    def build_schema(self, fields):
+        """The Whoosh schema: our field table for known fields, analysed text for others."""
+        known = whoosh_fields()
+        schema_fields = {name: known[name] for name in (ID, DJANGO_CT, DJANGO_ID)}
+        content_field_name = ""
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            schema_fields[name] = known.get(name) or wf.TEXT(analyzer=STEMMING_ANALYZER, stored=field_class.stored)
+            if field_class.document:
+                content_field_name = name
+        return content_field_name, wf.Schema(**schema_fields)
+
+    def _ready(self):
+        if not self.setup_complete:
+            self.setup()
+
+    @property
+    def index(self):
+        """The live Whoosh index (for code that expects the stock backend's attribute)."""
+        self._ready()
+        return self.store.live_index()[1]
+
+    @index.setter
+    def index(self, value):
+        # The stock backend assigns this; the live index is always read from the store.
+        pass
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def write(self, documents=(), delete_ids=(), delete_transcripts=(), into=None):
+        """Apply deletions then additions in one Whoosh writer under the write lock.
+
+        ``into`` is an index being built (by ``rebuild``) and already locked by the caller;
+        without it the live index is written. Raises ``IndexWriteError`` on any failure.
+        """
+        self._ready()
+        if into is not None:
+            return self._write(into, documents, delete_ids, delete_transcripts)
+        with self.store.write_lock():
+            _name, ix = self.store.live_index(holding_lock=True)
+            return self._write(ix, documents, delete_ids, delete_transcripts)
+
+    def _write(self, ix, documents, delete_ids, delete_transcripts):
+        writer = ix.writer()
+        added = 0
+        try:
+            for doc_id in delete_ids:
+                writer.delete_by_term(ID, doc_id)
+            for transcript_id in delete_transcripts:
+                writer.delete_by_term("transcript", str(transcript_id))
+            for doc in documents:
+                writer.add_document(**doc)
+                added += 1
+        except BaseException as exc:
+            writer.cancel()
+            if isinstance(exc, Exception):
+                raise IndexWriteError(f"could not write the search index: {exc}") from exc
+            raise
+        try:
+            writer.commit()
+        except Exception as exc:
+            raise IndexWriteError(f"could not commit the search index: {exc}") from exc
+        return added
+
+    def update(self, index, iterable, commit=True):
+        """Haystack's entry point (``update_index``): re-index these objects in one writer."""
+        documents, ids = [], []
+        for obj in iterable:
+            ids.append(get_identifier(obj))
+            try:
+                documents.append(index.full_prepare(obj))
+            except SkipDocument:
+                continue
+        if ids:
+            self.write(documents=documents, delete_ids=ids)
+
+    def remove(self, obj_or_string, commit=True):
+        """Remove one document; raises if the index cannot be written."""
+        self.write(delete_ids=[get_identifier(obj_or_string)])
+
+    def clear(self, models=None, commit=True):
+        """Empty the index by switching to a new empty build, never by deleting the live one."""
+        self._ready()
+        with self.store.write_lock():
+            previous = self.store.current_build()
+            name, _ix = self.store.create_build()
+            self.store.switch(name)
+            self.store.remove_old_builds(keep={name, previous} - {None})
+
+    def delete_index(self):
+        self.clear()
+
+    def optimize(self):
+        self._ready()
+        with self.store.write_lock():
+            self.store.live_index(holding_lock=True)[1].optimize()
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search_documents(self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS):
+        """Run a search: ``q`` a Whoosh query or None for all, ``filters`` exact restrictions.
+
+        The count and the facet counts cover every matching document and do not depend on
+        the sort order or the page.
+        """
+        self._ready()
+        with searching(self.store) as slot:
+            searcher = slot.searcher
+            restriction = wq.And(list(filters)) if len(filters) > 1 else (filters[0] if filters else None)
+            if q is None and restriction is None:
+                docs = _all_docs(slot)
+            else:
+                combined = wq.And([x for x in (q, restriction) if x is not None])
+                docs = set(searcher.docs_for_query(combined))
+            hits = Hits(total=len(docs))
+            for name in facets:
+                hits.facets[name] = self._count(slot, name, docs)
+            if not docs or end <= start:
+                return hits
+            if sort == "relevance" and q is not None:
+                results = searcher.search(q, filter=docs, limit=end)
+                chosen = [(hit.docnum, hit.score or 0.0) for hit in results[start:end]]
+            else:
+                rank = _rank_table(slot, "oldest" if sort == "oldest" else "newest")
+                chosen = [(d, 0.0) for d in heapq.nsmallest(end, docs, key=rank.__getitem__)[start:end]]
+            hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
+            return hits
+
+    def _count(self, slot, name, docs) -> Counter:
+        values = _column_table(slot, name)
+        if docs is _all_docs(slot):
+            cached = slot.tables.get(("all-counts", name))
+            if cached is not None:
+                return cached
+        picked = map(values.__getitem__, docs)
+        if name in MULTI_VALUED:
+            counts = Counter(itertools.chain.from_iterable(picked))
+        else:
+            counts = Counter(picked)
+        counts.pop("", None)
+        if docs is _all_docs(slot):
+            slot.tables[("all-counts", name)] = counts
+        return counts
+
+    @log_query
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
+        """Haystack's search entry point (``SearchQuerySet``), on the shared searcher."""
+        self._ready()
+        query_string = force_str(query_string or "").strip()
+        if not query_string:
+            return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        if query_string in ("*", "*:*"):
+            q = None
+        else:
+            q = self.parser.parse(query_string)
+            if q is None or q is wq.NullQuery:
+                return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        filters = [self.parser.parse(force_str(nq)) for nq in (narrow_queries or ())]
+        sort = "relevance"
+        if sort_by:
+            sort = "oldest" if sort_by[0].lstrip("-") in ("day", "date") and not sort_by[0].startswith("-") else "newest"
+        end = end_offset if end_offset is not None else start_offset + 1000
+        facet_names = [f for f in (facets or ()) if f in self.schema.names()]
+        hits = self.search_documents(q, filters, sort, start_offset, end, facet_names)
+        result_class = result_class or SearchResult
+        results = []
+        texts = _texts_for_highlight(hits.page, q) if highlight else {}
+        for stored, score in hits.page:
+            app_label, model_name = stored[DJANGO_CT].split(".")
+            if haystack_get_model(app_label, model_name) is None:
+                continue
+            extra = {k: v for k, v in stored.items() if k not in (DJANGO_CT, DJANGO_ID)}
+            if highlight and stored[DJANGO_ID] in texts:
+                extra["highlighted"] = {self.content_field_name: [texts[stored[DJANGO_ID]]]}
+            results.append(result_class(app_label, model_name, stored[DJANGO_ID], score, **extra))
+        facet_result = {"fields": {}, "dates": {}, "queries": {}}
+        for name in facet_names:
+            facet_result["fields"][name] = sorted(hits.facets[name].items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"results": results, "hits": hits.total, "facets": facet_result, "spelling_suggestion": None}
+
+    def more_like_this(self, model_instance, *args, **kwargs):
+        return {"results": [], "hits": 0}
+
+
+def _texts_for_highlight(page, q):
+    """Highlighted spoken text of each result, keyed by primary key (haystack path)."""
+    from archive.models import Turn
+    from archive.search.documents import spoken_text
+    from archive.search.highlight import highlight
+    from archive.search.query import ParsedQuery, parse
+
+    words = []
+    if q is not None:
+        for fieldname, text in q.iter_all_terms():
+            if fieldname in ("text", "text_exact") and isinstance(text, str):
+                words.append(text)
+    parsed = parse(" ".join(words)) if words else ParsedQuery()
+    ids = [stored[DJANGO_ID] for stored, _ in page]
+    rows = Turn.objects.filter(pk__in=ids).values_list("pk", "text", "notes")
+    return {str(pk): highlight(spoken_text(text, notes), parsed) for pk, text, notes in rows}
+
+
+# -- per-searcher tables ----------------------------------------------------------------------
+
+
+def _leaves(searcher):
+    reader = searcher.reader()
+    return reader.leaf_readers()
+
+
+def _all_docs(slot):
+    docs = slot.tables.get("all-docs")
+    if docs is None:
+        docs = slot.tables["all-docs"] = set(slot.searcher.reader().all_doc_ids())
+    return docs
+
+
+def _raw_column(slot, name) -> list:
+    key = ("column", name)
+    values = slot.tables.get(key)
+    if values is None:
+        values = []
+        for leaf, _offset in _leaves(slot.searcher):
+            values.extend(leaf.column_reader(name, translate=True))
+        slot.tables[key] = values
+    return values
+
+
+def _column_table(slot, name) -> list:
+    """Each document's value of a facet field, indexed by document number."""
+    if name not in MULTI_VALUED:
+        return _raw_column(slot, name)
+    key = ("split", name)
+    values = slot.tables.get(key)
+    if values is None:
+        values = slot.tables[key] = [tuple(v.split()) if v else () for v in _raw_column(slot, name)]
+    return values
+
+
+def _rank_table(slot, order: str) -> list[int]:
+    """Each document's place in the newest-first or oldest-first order (undated last)."""
+    key = ("rank", order)
+    rank = slot.tables.get(key)
+    if rank is None:
+        day = _raw_column(slot, "day")
+        undated = _raw_column(slot, "undated")
+        transcript = _raw_column(slot, "transcript_pk")
+        position = _raw_column(slot, "position")
+        if order == "newest":
+            ordered = sorted(range(len(day)), key=lambda d: (undated[d], -day[d], -transcript[d], position[d]))
+        else:
+            ordered = sorted(range(len(day)), key=lambda d: (undated[d], day[d], transcript[d], position[d]))
+        rank = [0] * len(day)
+        for place, docnum in enumerate(ordered):
+            rank[docnum] = place
+        slot.tables[key] = rank
+    return rank
+
+
+class ArchiveWhooshSearchQuery(WhooshSearchQuery):
+    """Haystack's Whoosh query builder; kept so ``SearchQuerySet`` works with the backend."""
+
+
+class ArchiveWhooshEngine(BaseEngine):
+    backend = ArchiveWhooshBackend
+    query = ArchiveWhooshSearchQuery
+
+
+def get_backend(using: str = "default") -> ArchiveWhooshBackend:
+    """The configured haystack backend, checked to be the archive's own."""
+    from haystack import connections
+
+    backend = connections[using].get_backend()
+    if not isinstance(backend, ArchiveWhooshBackend):
+        raise IndexWriteError(
+            "HAYSTACK_CONNECTIONS['%s'] must use archive.search.backend.ArchiveWhooshEngine" % using
+        )
+    backend._ready()
+    return backend

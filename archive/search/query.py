@@ -1,0 +1,215 @@
+"""Reading what people type into the search box, and turning it into a Whoosh query.
+
+The syntax is the one people know from web search: all words by default, ``"exact phrase"``,
+``OR`` between alternatives, ``-word`` or ``-"a phrase"`` to exclude. Nothing typed can make
+parsing fail: unbalanced quotes close at the end, lone operators and punctuation are ignored,
+input past ``MAX_QUERY_LENGTH`` characters or ``MAX_CLAUSES`` terms is cut off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from archive.search.analysis import WORD_RE, base, fold, stem
+from archive.search.schema import BOOSTS
+
+MAX_QUERY_LENGTH = 500
+MAX_CLAUSES = 24
+
+# Words so common that requiring them adds nothing; dropped outside quotes when other words
+# remain, and then not highlighted either.
+STOPWORDS = frozenset(
+    """a an and are as at be but by for from has have he her his i if in into is it its
+    me my not of on or our she so than that the their them then there these they this to
+    us was we were what when which who will with would you your""".split()
+)
+
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"})
+_TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+)')
+# A phrase match in the unstemmed field scores above the same phrase found through stems.
+VERBATIM_BOOST = 2.0
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query in the forms it is matched in."""
+
+    exact: str
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset({stem(self.exact), base(self.exact)})
+
+
+@dataclass
+class Clause:
+    """A word or a phrase, possibly excluded."""
+
+    words: list[QueryWord]
+    quoted: bool = False
+    negated: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    def text(self) -> str:
+        joined = " ".join(w.exact for w in self.words)
+        return f'"{joined}"' if self.quoted or self.is_phrase else joined
+
+
+@dataclass
+class ParsedQuery:
+    """A query as understood: groups that must all match, each one of several clauses."""
+
+    raw: str = ""
+    groups: list[list[Clause]] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+    @property
+    def positive_clauses(self) -> list[Clause]:
+        return [clause for group in self.groups for clause in group]
+
+    def plain_words(self) -> list[str]:
+        """Unquoted single words of the query, in their exact forms (for name suggestions)."""
+        return [c.words[0].exact for c in self.positive_clauses if not c.quoted and not c.is_phrase]
+
+    def without_words(self, exact_forms: set[str]) -> str:
+        """The query re-written without the given single words (after choosing a speaker)."""
+        parts = []
+        for group in self.groups:
+            kept = [
+                c.text()
+                for c in group
+                if c.quoted or c.is_phrase or c.words[0].exact not in exact_forms
+            ]
+            if kept:
+                parts.append(" OR ".join(kept))
+        parts.extend("-" + c.text() for c in self.excluded)
+        return " ".join(parts)
+
+    def to_whoosh(self):
+        """The Whoosh query, or ``None`` when nothing searchable was typed."""
+        if self.is_empty:
+            return None
+        required = [wq.Or([_clause_query(c) for c in group]) if len(group) > 1 else _clause_query(group[0])
+                    for group in self.groups]
+        positive = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
+        if self.excluded:
+            excluded = wq.Or([_clause_query(c, for_exclusion=True) for c in self.excluded])
+            return wq.AndNot(positive, excluded)
+        return positive
+
+
+def _words(text: str) -> list[QueryWord]:
+    return [QueryWord(fold(m.group())) for m in WORD_RE.finditer(text)]
+
+
+def parse(raw: str | None) -> ParsedQuery:
+    """Understand a query string; never raises."""
+    raw = (raw or "")[:MAX_QUERY_LENGTH]
+    text = raw.translate(_QUOTES)
+    items: list[object] = []  # Clause, "OR" or "NOT"
+    for match in _TOKEN_RE.finditer(text):
+        if match.group("word") is not None:
+            token = match.group("word")
+            if token in ("OR", "|", "||"):
+                items.append("OR")
+                continue
+            if token in ("AND", "&&", "+"):
+                continue
+            if token == "NOT":
+                items.append("NOT")
+                continue
+            negated = token.startswith("-") and len(token) > 1
+            words = _words(token[1:] if negated else token.lstrip("+"))
+            if words:
+                items.append(Clause(words, quoted=False, negated=negated))
+        else:
+            words = _words(match.group("phrase"))
+            if words:
+                items.append(Clause(words, quoted=True, negated=bool(match.group("neg"))))
+
+    parsed = ParsedQuery(raw=raw)
+    pending_or = False
+    pending_not = False
+    count = 0
+    for item in items:
+        if item == "OR":
+            pending_or = bool(parsed.groups)
+            continue
+        if item == "NOT":
+            pending_not = True
+            continue
+        clause = item
+        count += 1
+        if count > MAX_CLAUSES:
+            break
+        if pending_not:
+            clause.negated, pending_not = True, False
+        if clause.negated:
+            parsed.excluded.append(clause)
+            pending_or = False
+        elif pending_or:
+            parsed.groups[-1].append(clause)
+            pending_or = False
+        else:
+            parsed.groups.append([clause])
+    _drop_stopwords(parsed)
+    return parsed
+
+
+def _is_stopword(clause: Clause) -> bool:
+    return not clause.quoted and not clause.is_phrase and clause.words[0].exact in STOPWORDS
+
+
+def _drop_stopwords(parsed: ParsedQuery) -> None:
+    substantial = [g for g in parsed.groups if not all(_is_stopword(c) for c in g)]
+    if substantial:
+        parsed.groups = substantial
+
+
+# -- Whoosh queries -------------------------------------------------------------------------
+
+
+def _word_query(word: QueryWord, for_exclusion: bool = False):
+    stems = sorted(word.stems)
+    terms = [wq.Term("text", s, boost=BOOSTS["text"]) for s in stems]
+    terms.append(wq.Term("text_exact", word.exact, boost=BOOSTS["text_exact"]))
+    names = sorted({word.exact, base(word.exact)})
+    terms.extend(wq.Term("speaker_name", n, boost=BOOSTS["speaker_name"]) for n in names)
+    if not for_exclusion:
+        terms.extend(wq.Term("title", s, boost=BOOSTS["title"]) for s in stems)
+    return wq.Or(terms)
+
+
+def _stem_alternatives(fieldname: str, word: QueryWord):
+    stems = sorted(word.stems)
+    if len(stems) == 1:
+        return wq.Term(fieldname, stems[0])
+    return wq.Or([wq.Term(fieldname, s) for s in stems])
+
+
+def _phrase_query(words: list[QueryWord], for_exclusion: bool = False):
+    exact = [w.exact for w in words]
+    alternatives = [
+        wq.Sequence([_stem_alternatives("text", w) for w in words], boost=BOOSTS["text"]),
+        wq.Phrase("text_exact", exact, boost=BOOSTS["text_exact"] * VERBATIM_BOOST),
+        wq.Phrase("speaker_name", exact, boost=BOOSTS["speaker_name"]),
+    ]
+    if not for_exclusion:
+        alternatives.append(wq.Sequence([_stem_alternatives("title", w) for w in words], boost=BOOSTS["title"]))
+    return wq.Or(alternatives)
+
+
+def _clause_query(clause: Clause, for_exclusion: bool = False):
+    if clause.is_phrase:
+        return _phrase_query(clause.words, for_exclusion)
+    return _word_query(clause.words[0], for_exclusion)

@@ -1,0 +1,42 @@
+"""The Whoosh fields behind each field of ``TurnIndex``.
+
+Haystack would make every text field stemmed, stored and sortable and every facet a stemmed
+text field; the archive's backend builds its schema from this table instead.
+"""
+
+from whoosh import fields
+
+from archive.search.analysis import EXACT_ANALYZER, STEMMING_ANALYZER
+
+# Relative weight of a match in each field: a query naming the speaker ranks that speaker's
+# turns above turns that merely mention the name; the transcript title counts least.
+BOOSTS = {"text": 1.0, "text_exact": 1.0, "speaker_name": 1.5, "title": 0.3}
+
+
+def whoosh_fields():
+    """A fresh mapping of index field name to Whoosh field type."""
+    return {
+        "id": fields.ID(stored=True, unique=True),
+        "django_ct": fields.ID(stored=True),
+        "django_id": fields.ID(stored=True),
+        # The words spoken, stemmed; not stored: results are shown from the database.
+        "text": fields.TEXT(analyzer=STEMMING_ANALYZER, phrase=True, stored=False),
+        # The same words unstemmed, so verbatim matches outrank stemmed ones.
+        "text_exact": fields.TEXT(analyzer=EXACT_ANALYZER, phrase=True, stored=False),
+        "speaker_name": fields.TEXT(analyzer=EXACT_ANALYZER, phrase=True, stored=True),
+        "title": fields.TEXT(analyzer=STEMMING_ANALYZER, phrase=True, stored=False),
+        # Filters and facets: exact values with columns for counting and sorting.
+        "speaker": fields.ID(stored=True, sortable=True),
+        "topics": fields.KEYWORD(stored=True, sortable=True, scorable=False, lowercase=False),
+        "kind": fields.ID(stored=True, sortable=True),
+        "year": fields.ID(stored=True, sortable=True),
+        # Whoosh's tiered numeric terms give wrong answers for wide ranges; plain terms are
+        # exact, and there are only a few thousand distinct days.
+        "day": fields.NUMERIC(numtype=int, bits=32, stored=True, sortable=True, signed=False, shift_step=0),
+        "undated": fields.NUMERIC(numtype=int, bits=8, stored=False, sortable=True, signed=False),
+        "transcript": fields.ID(stored=True),
+        "transcript_pk": fields.NUMERIC(numtype=int, bits=64, stored=False, sortable=True, signed=False),
+        "position": fields.NUMERIC(numtype=int, bits=32, stored=True, sortable=True, signed=False),
+        # Fingerprint of the document's content, for check_search_index.
+        "digest": fields.STORED(),
+    }

@@ -1,0 +1,1 @@
+"""Sharing an answer: quote links, share tags, embeds, feeds, sitemap, robots and downloads."""

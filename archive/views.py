@@ -1,0 +1,273 @@
+"""Pages for browsing the archive: the home page, transcripts, single turns and speakers.
+
+Views stay thin: read and validate the query string, run a fixed number of queries, render.
+Every page runs the same number of queries however long the transcript or list is.
+"""
+
+import re
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from archive.models import SlugRedirect, Speaker, Transcript, Turn, TurnRevision
+
+TRANSCRIPTS_PER_PAGE = 25
+SPEAKER_TURNS_PER_PAGE = 20
+HOME_LATEST = 8
+# Turn numbers are stored as 32-bit integers; larger numbers in an address cannot exist.
+MAX_TURN_NUMBER = 2**31 - 1
+UNKNOWN_YEAR = "unknown"
+
+_YEAR_RE = re.compile(r"\d{4}", re.ASCII)
+LIVE = Q(turns__position__isnull=False)
+
+
+def paginate(request, object_list, per_page):
+    """Return page ``?page=N`` of ``object_list``.
+
+    A page number that is not a positive whole number, or lies beyond the last page, is a
+    404: such addresses were never linked from the archive, and clamping would serve the
+    same list under many addresses.
+    """
+    paginator = Paginator(object_list, per_page)
+    try:
+        page = paginator.page(request.GET.get("page", "1"))
+    except InvalidPage as exc:
+        raise Http404("There is no such page.") from exc
+    page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page
+
+
+def find_transcript(slug):
+    """Return ``(transcript, None)`` for a current slug, ``(None, transcript)`` for an old one.
+
+    Raises Http404 when the slug never belonged to a transcript.
+    """
+    transcript = Transcript.objects.filter(slug=slug).first()
+    if transcript is not None:
+        return transcript, None
+    moved = SlugRedirect.objects.select_related("transcript").filter(old_slug=slug).first()
+    if moved is None:
+        raise Http404("No transcript has this address.")
+    return None, moved.transcript
+
+
+def attach_people(transcripts):
+    """Set ``people`` on each transcript: the named people who speak in it, most turns first.
+
+    One query for the whole page; roles ("Question", "Moderator") are left out because
+    nearly every transcript has them.
+    """
+    transcripts = list(transcripts)
+    by_id = {transcript.pk: transcript for transcript in transcripts}
+    for transcript in transcripts:
+        transcript.people = []
+    if not by_id:
+        return transcripts
+    rows = (
+        Turn.objects.live()
+        .filter(transcript__in=list(by_id), speaker__kind=Speaker.Kind.PERSON)
+        .values("transcript_id", "speaker__name", "speaker__slug")
+        .annotate(turns=Count("id"))
+        .order_by("transcript_id", "-turns", "speaker__name")
+    )
+    for row in rows:
+        by_id[row["transcript_id"]].people.append(
+            {"name": row["speaker__name"], "slug": row["speaker__slug"], "turns": row["turns"]}
+        )
+    return transcripts
+
+
+def speakers_of(turns):
+    """Who speaks in ``turns``, in order of first appearance, with their number of turns.
+
+    Turns whose label was never resolved to a speaker are grouped by the label as printed.
+    """
+    found = {}
+    for turn in turns:
+        key = ("speaker", turn.speaker_id) if turn.speaker_id else ("label", turn.speaker_label.casefold())
+        entry = found.get(key)
+        if entry is None:
+            entry = found[key] = {"speaker": turn.speaker, "name": turn.display_speaker, "labels": [], "turns": 0}
+        entry["turns"] += 1
+        if turn.speaker_label and turn.speaker_label not in entry["labels"]:
+            entry["labels"].append(turn.speaker_label)
+    return list(found.values())
+
+
+def home(request):
+    """What the archive holds, its latest transcripts and a search box."""
+    totals = Transcript.objects.order_by().aggregate(transcripts=Count("id"), first=Min("date"), last=Max("date"))
+    latest = attach_people(Transcript.objects.with_turn_counts().newest_first()[:HOME_LATEST])
+    context = {
+        "totals": totals,
+        "turn_total": Turn.objects.live().count(),
+        "speaker_total": Speaker.objects.filter(LIVE, kind=Speaker.Kind.PERSON).distinct().count(),
+        "latest": latest,
+    }
+    return render(request, "archive/home.html", context)
+
+
+def _year_from(value):
+    """A four-digit year, "unknown" (no date), or None for anything else (ignored)."""
+    value = (value or "").strip()
+    if value == UNKNOWN_YEAR:
+        return UNKNOWN_YEAR
+    if _YEAR_RE.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _filter_year(queryset, year):
+    if year == UNKNOWN_YEAR:
+        return queryset.filter(date__isnull=True)
+    if year is not None:
+        return queryset.filter(date__year=year)
+    return queryset
+
+
+def transcript_list(request):
+    """Transcripts newest first, 25 a page, filtered by ``year`` and ``kind``.
+
+    A year or kind that is not valid is ignored (the list is shown unfiltered) rather than
+    answered with an error: the filters are conveniences, not addresses.
+    """
+    kind_labels = dict(Transcript.Kind.choices)
+    year = _year_from(request.GET.get("year"))
+    kind = request.GET.get("kind")
+    if kind not in kind_labels:
+        kind = None
+
+    # Each facet counts within the other filter, so the numbers match what a click shows.
+    by_kind = Transcript.objects.order_by()
+    if kind:
+        by_kind = by_kind.filter(kind=kind)
+    by_year = _filter_year(Transcript.objects.order_by(), year)
+
+    year_counts = {
+        row["year"]: row["n"]
+        for row in by_kind.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by()
+    }
+    years = [
+        {"value": y, "label": str(y), "count": year_counts[y]}
+        for y in sorted(filter(None, year_counts), reverse=True)
+    ]
+    if None in year_counts:
+        years.append({"value": UNKNOWN_YEAR, "label": "Date unknown", "count": year_counts[None]})
+
+    kind_counts = {row["kind"]: row["n"] for row in by_year.values("kind").annotate(n=Count("id")).order_by()}
+    kinds = [
+        {"value": value, "label": label, "count": kind_counts.get(value, 0)}
+        for value, label in Transcript.Kind.choices
+        if kind_counts.get(value) or value == kind
+    ]
+
+    transcripts = Transcript.objects.with_turn_counts().newest_first()
+    transcripts = _filter_year(transcripts, year)
+    if kind:
+        transcripts = transcripts.filter(kind=kind)
+    page = paginate(request, transcripts, TRANSCRIPTS_PER_PAGE)
+    attach_people(page.object_list)
+
+    context = {
+        "page_obj": page,
+        "transcripts": page.object_list,
+        "years": years,
+        "kinds": kinds,
+        "year": year,
+        "year_label": "Date unknown" if year == UNKNOWN_YEAR else (str(year) if year else ""),
+        "kind": kind,
+        "kind_label": kind_labels.get(kind, ""),
+    }
+    return render(request, "archive/transcript_list.html", context)
+
+
+def transcript_detail(request, slug):
+    """A whole transcript: its metadata, its speakers and every live turn, in order."""
+    transcript, moved = find_transcript(slug)
+    if moved is not None:
+        return redirect(moved, permanent=True)
+    # The related manager hands each turn its transcript, so no query per turn for it.
+    turns = list(
+        transcript.turns.live()
+        .select_related("speaker", "answers__speaker")
+        # Newest first without the default ordering's joins back to turn and transcript.
+        .prefetch_related(Prefetch("revisions", queryset=TurnRevision.objects.order_by("-replaced")))
+        .order_by("position")
+    )
+    context = {"transcript": transcript, "turns": turns, "speakers": speakers_of(turns)}
+    return render(request, "archive/transcript_detail.html", context)
+
+
+def turn_detail(request, slug, number):
+    """One turn at its permanent address, with the question it answers and its neighbours.
+
+    A turn that a corrected version of the transcript removed answers 410 Gone and still
+    shows what it said, so a citation of it can be checked.
+    """
+    transcript, moved = find_transcript(slug)
+    if moved is not None:
+        response = redirect("turn_detail", slug=moved.slug, number=number, permanent=True)
+        if request.META.get("QUERY_STRING"):
+            # A quote link (?quote=…) keeps its quote through the redirect.
+            response["Location"] += "?" + request.META["QUERY_STRING"]
+        return response
+    if number > MAX_TURN_NUMBER:
+        raise Http404("No turn has this number.")
+    turn = get_object_or_404(
+        transcript.turns.select_related("speaker", "answers__speaker", "answers__transcript"), number=number
+    )
+    context = {
+        "transcript": transcript,
+        "turn": turn,
+        "revisions": list(turn.revisions.order_by("-replaced")),
+    }
+    if not turn.is_live:
+        return render(request, "archive/turn_withdrawn.html", context, status=410)
+
+    neighbours = transcript.turns.live().select_related("speaker")
+    context.update(
+        previous_turn=neighbours.filter(position__lt=turn.position).order_by("-position").first(),
+        next_turn=neighbours.filter(position__gt=turn.position).order_by("position").first(),
+        answered_by=list(turn.answered_by.live().select_related("speaker").order_by("position")),
+    )
+    return render(request, "archive/turn_detail.html", context)
+
+
+def speaker_list(request):
+    """Named people first, then roles such as "Question" or "Moderator"."""
+    speakers = Speaker.objects.annotate(
+        turn_count=Count("turns", filter=LIVE),
+        transcript_count=Count("turns__transcript", filter=LIVE, distinct=True),
+    ).order_by("name")
+    people, roles = [], []
+    for speaker in speakers:
+        (roles if speaker.is_role else people).append(speaker)
+    return render(request, "archive/speaker_list.html", {"people": people, "roles": roles})
+
+
+def speaker_detail(request, slug):
+    """Who a speaker is, where they spoke, and their turns, newest transcript first."""
+    speaker = get_object_or_404(Speaker.objects.prefetch_related("labels"), slug=slug)
+    transcripts = list(
+        Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
+        .annotate(speaker_turns=Count("turns"))
+        .newest_first()
+    )
+    turns = (
+        Turn.objects.by_speaker(speaker)
+        .select_related("transcript", "speaker", "answers__speaker")
+        .order_by(F("transcript__date").desc(nulls_last=True), "-transcript__created", "transcript_id", "position")
+    )
+    page = paginate(request, turns, SPEAKER_TURNS_PER_PAGE)
+    context = {
+        "speaker": speaker,
+        "labels": [label.label for label in speaker.labels.all()],
+        "transcripts": transcripts,
+        "page_obj": page,
+        "turns": page.object_list,
+    }
+    return render(request, "archive/speaker_detail.html", context)

@@ -1,0 +1,317 @@
+"""Search latency: the archive's backend against stock haystack + Whoosh, in one process.
+
+Builds a throw-away archive (SQLite database and indexes in a temporary folder): either the
+sample transcripts or a synthetic corpus of N turns made from their sentences, indexes it
+twice — with the archive's backend and with haystack's stock Whoosh backend — and runs the
+same mix of queries through both, reporting the median and 95th percentile.
+
+    python bench/search_bench.py                  # 100,000 synthetic turns
+    python bench/search_bench.py --samples        # the five sample transcripts
+    python bench/search_bench.py --turns 20000 --repeat 3 --no-baseline
+
+See bench/README.md. Nothing here runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "fixtures" / "transcripts"
+
+# The query mix: what people type, from one remembered word to phrases with operators.
+QUERIES = [
+    "sanctions",
+    "massive consequences",
+    '"massive consequences"',
+    "Putin's",
+    "running",
+    "defense",
+    "human rights",
+    '"human rights" Kazakhstan',
+    "NATO OR OSCE",
+    "diplomacy -Russia",
+    "the",
+    "sphere of influence",
+    '"sphere of influence"',
+    "nuclear weapons Iran",
+    "climate change agreement",
+    "Blinken Ukraine",
+    "trade tariffs China",
+    "we are going to",
+    "Greece Türkiye",
+    '"not going to telegraph"',
+    "",
+]
+FILTERED = [
+    ({"q": "sanctions", "sort": "newest"}, "sorted newest"),
+    ({"q": "Russia", "topic": "sanctions"}, "topic filter"),
+    ({"q": "", "speaker": None}, "speaker, empty query"),
+    ({"q": "security", "from": "2020-01-01", "to": "2021-12-31"}, "date range"),
+    ({"q": "", "kind": "press-briefing", "sort": "oldest"}, "kind, oldest"),
+]
+
+FIRST = "Antony Marco Ned Jen Linda Karine Jake Hillary John Condoleezza Colin Madeleine Samantha Wendy Victoria".split()
+LAST = "Blinken Rubio Price Psaki Thomas-Greenfield Jean-Pierre Sullivan Clinton Kerry Rice Powell Albright Power Sherman Nuland Miller Patel Kirby Gerapetritis Dendias".split()
+
+
+def configure(workdir: Path, with_baseline: bool) -> None:
+    os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    connections_info = {
+        "default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(workdir / "index")},
+    }
+    if with_baseline:
+        connections_info["baseline"] = {
+            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "PATH": str(workdir / "baseline_index"),
+        }
+    settings.HAYSTACK_CONNECTIONS = connections_info
+    from haystack import connections
+
+    connections.connections_info = connections_info
+    connections.reload("default")
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def sentences() -> list[str]:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*")))
+    text = re.sub(r"^[A-Z][A-Z .,']+:\s+", "", text, flags=re.M)
+    found = [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if 30 <= len(s.strip()) <= 400]
+    return sorted(set(found))
+
+
+def build_synthetic(n_turns: int, seed: int = 2022) -> None:
+    """Transcripts of 50 turns each, questions and answers alternating, over 2009-2026."""
+    from django.db import transaction
+    from django.utils.text import slugify
+
+    from archive.models import Speaker, Transcript, Turn
+
+    rng = random.Random(seed)
+    pool = sentences()
+    people = [
+        Speaker(name=f"{f} {l}", slug=slugify(f"{f} {l}"), kind=Speaker.Kind.PERSON)
+        for f, l in ((rng.choice(FIRST), l) for l in LAST)
+    ]
+    Speaker.objects.bulk_create(people)
+    people = list(Speaker.objects.filter(kind=Speaker.Kind.PERSON))
+    question = Speaker.objects.create(name="Question", slug="question", kind=Speaker.Kind.ROLE)
+    kinds = [k for k, _ in Transcript.Kind.choices]
+    per_transcript = 50
+    n_transcripts = max(1, n_turns // per_transcript)
+    start = datetime.date(2009, 1, 1).toordinal()
+    span = datetime.date(2026, 10, 1).toordinal() - start
+    with transaction.atomic():
+        transcripts = Transcript.objects.bulk_create(
+            [
+                Transcript(
+                    title=f"Synthetic transcript {i}: {rng.choice(pool)[:80]}",
+                    slug=f"synthetic-{i}",
+                    date=datetime.date.fromordinal(start + rng.randrange(span)) if i % 40 else None,
+                    kind=rng.choice(kinds),
+                    raw_text="(synthetic)",
+                    content_hash=f"{i:064d}",
+                    source_key=f"synthetic:{i}",
+                )
+                for i in range(n_transcripts)
+            ],
+            batch_size=1000,
+        )
+        batch = []
+        made = 0
+        for transcript in transcripts:
+            host = rng.choice(people)
+            for position in range(1, per_transcript + 1):
+                if made >= n_turns:
+                    break
+                asking = position % 2 == 1
+                who = question if asking else host
+                paragraphs = [
+                    " ".join(rng.choice(pool) for _ in range(rng.randint(1, 4))) for _ in range(1 if asking else rng.randint(1, 3))
+                ]
+                batch.append(
+                    Turn(
+                        transcript=transcript,
+                        position=position,
+                        number=position,
+                        speaker=who,
+                        speaker_label="QUESTION" if asking else who.name.upper(),
+                        text="\n\n".join(paragraphs),
+                    )
+                )
+                made += 1
+                if len(batch) >= 5000:
+                    Turn.objects.bulk_create(batch)
+                    batch = []
+        if batch:
+            Turn.objects.bulk_create(batch)
+
+
+def build_samples() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("ingest", str(SAMPLES), stdout=StringIO(), stderr=StringIO())
+
+
+def build_baseline_index() -> float:
+    """The same documents in an index built by haystack's stock backend and schema."""
+    from haystack import connections
+
+    from archive.models import Turn
+    from archive.search.documents import documents
+
+    backend = connections["baseline"].get_backend()
+    backend.setup()
+    started = time.perf_counter()
+    writer = backend.index.writer()
+    for doc in documents(Turn.objects.all()):
+        writer.add_document(**{k: backend._from_python(v) for k, v in doc.items()})
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarise(label: str, samples: list[float]) -> dict:
+    return {
+        "label": label,
+        "n": len(samples),
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "p95_ms": round(percentile(samples, 0.95) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+    }
+
+
+def run(args) -> dict:
+    from archive.models import Speaker, Turn
+    from archive.search.indexing import rebuild
+    from archive.search.service import SearchParams, search
+    from archive.topics import retag_all
+
+    report = {"corpus": "samples" if args.samples else f"{args.turns:,} synthetic turns"}
+    started = time.perf_counter()
+    if args.samples:
+        build_samples()
+    else:
+        build_synthetic(args.turns)
+    report["turns"] = Turn.objects.live().count()
+    report["build_db_s"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    retag_all()
+    report["tagging_s"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    rebuild()
+    elapsed = time.perf_counter() - started
+    report["index_s"] = round(elapsed, 1)
+    report["index_turns_per_s"] = round(report["turns"] / elapsed)
+
+    some_speaker = Speaker.objects.filter(kind="person", turns__isnull=False).first()
+    cases = [({"q": q}, q or "(empty: newest)") for q in QUERIES]
+    for params, label in FILTERED:
+        params = dict(params)
+        if "speaker" in params:
+            params["speaker"] = some_speaker.slug if some_speaker else ""
+        cases.append((params, label))
+
+    def params_for(p):
+        return SearchParams(
+            q=p.get("q", ""),
+            speaker=p.get("speaker", ""),
+            topic=p.get("topic", ""),
+            kind=p.get("kind", ""),
+            sort=p.get("sort", "relevance"),
+            date_from=datetime.date.fromisoformat(p["from"]) if p.get("from") else None,
+            date_to=datetime.date.fromisoformat(p["to"]) if p.get("to") else None,
+        )
+
+    # The first search opens the searcher and reads the facet columns once per process.
+    started = time.perf_counter()
+    search(params_for({"q": "warm up"}))
+    report["first_search_ms"] = round((time.perf_counter() - started) * 1000, 1)
+
+    ours, per_query = [], []
+    for params, label in cases:
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            result = search(params_for(params))
+            times.append(time.perf_counter() - started)
+        ours.extend(times)
+        per_query.append({"query": label, "count": result.total, "median_ms": round(statistics.median(times) * 1000, 1)})
+    report["ours"] = summarise("archive backend: count + facets + page of 20 + highlights", ours)
+    report["per_query"] = per_query
+
+    if not args.no_baseline:
+        report["baseline_index_s"] = round(build_baseline_index(), 1)
+        report["baseline_index_turns_per_s"] = round(report["turns"] / report["baseline_index_s"])
+        from haystack.query import SearchQuerySet
+
+        baseline = []
+        for params, _label in cases:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                sqs = SearchQuerySet().using("baseline")
+                sqs = sqs.auto_query(params["q"]) if params.get("q") else sqs.all()
+                if params.get("speaker"):
+                    sqs = sqs.narrow(f"speaker:{params['speaker']}")
+                if params.get("topic"):
+                    sqs = sqs.narrow(f"topics:{params['topic']}")
+                if params.get("kind"):
+                    sqs = sqs.narrow(f"kind:{params['kind']}")
+                if params.get("sort") == "newest":
+                    sqs = sqs.order_by("-day")
+                sqs = sqs.facet("speaker").facet("kind").facet("year").highlight()
+                list(sqs[:20])
+                sqs.count()
+                sqs.facet_counts()
+                baseline.append(time.perf_counter() - started)
+        report["baseline"] = summarise("stock haystack WhooshBackend: same queries, facets, highlight", baseline)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--turns", type=int, default=100_000, help="Synthetic turns to generate (default 100,000).")
+    parser.add_argument("--samples", action="store_true", help="Use the sample transcripts instead.")
+    parser.add_argument("--repeat", type=int, default=5, help="Times each query runs (default 5).")
+    parser.add_argument("--no-baseline", action="store_true", help="Skip the stock haystack comparison.")
+    parser.add_argument("--json", metavar="FILE", help="Also write the report as JSON to FILE.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="archive-bench-") as workdir:
+        configure(Path(workdir), with_baseline=not args.no_baseline)
+        report = run(args)
+    print(json.dumps(report, indent=2, default=str))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Topics: the vocabulary, tagging at ingest and afterwards, and the topic pages."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from archive.models import Topic, Turn
+from archive.search.service import SearchParams, search
+from archive.topics import Vocabulary, load_vocabulary, tag_turns, vocabulary_entries
+from tests.search_support import add_turns, load_seed, search_index, speaker, transcript  # noqa: F401 (fixture)
+
+ROWS = [
+    (1, "Russia", "country", "Russian\nRussians\nMoscow\nKremlin\nPutin"),
+    (2, "Ukraine", "country", "Ukrainian\nKyiv\nKiev"),
+    (3, "NATO", "organisation", "North Atlantic Treaty Organization"),
+    (4, "Sanctions", "theme", "sanction*\nmassive consequences"),
+    (5, "Human rights", "theme", "human right*"),
+    (6, "Turkey", "country", "Turkish\nTürkiye"),
+    (7, "South Korea", "country", "Korea\nSeoul"),
+    (8, "North Korea", "country", "DPRK\nPyongyang"),
+    (9, "Mexico", "country", "Mexican"),
+    (10, "United Nations", "organisation", "UN\nU.N."),
+    (11, "United States", "country", "U.S.\nUSA"),
+    (12, "Cote d'Ivoire", "country", "Ivory Coast"),
+]
+NAMES = {row[0]: row[1] for row in ROWS}
+
+
+def tags(text, ignored=("New Mexico",)):
+    return {NAMES[i] for i in Vocabulary(ROWS, ignored).topics_in(text)}
+
+
+# -- the vocabulary ---------------------------------------------------------------------------
+
+
+def test_common_names_adjectives_demonyms_and_capitals():
+    assert tags("The Russian delegation met in Geneva.") == {"Russia"}
+    assert tags("Talks with Kyiv and with the Kremlin") == {"Ukraine", "Russia"}
+    assert tags("President Putin’s choice") == {"Russia"}
+
+
+def test_case_rules_keep_ordinary_words_out():
+    assert tags("We had turkey for dinner; the un-American thing.") == set()
+    assert tags("Turkey and Türkiye") == {"Turkey"}
+    assert tags("NATO's eastern flank") == {"NATO"} == tags("Nato allies")
+    assert tags("the UN and the U.N. Security Council") == {"United Nations"}
+    assert tags("let us go") == set() and tags("the U.S. position") == {"United States"}
+
+
+def test_wildcards_phrases_hyphens_longest_match_and_ignored_phrases():
+    assert tags("they were sanctioned") == {"Sanctions"}
+    assert tags("massive consequences for aggression") == {"Sanctions"}
+    assert tags("human-rights defenders") == {"Human rights"}
+    assert tags("North Korea fired a missile") == {"North Korea"}
+    assert tags("Korea and Japan") == {"South Korea"}
+    assert tags("a visit to New Mexico") == set()
+    assert tags("Côte d’Ivoire and Ivory Coast") == {"Cote d'Ivoire"}
+
+
+def test_the_shipped_vocabulary_loads_and_is_sound():
+    entries = vocabulary_entries()
+    kinds = {e["kind"] for e in entries}
+    assert kinds == {"country", "organisation", "theme"}
+    slugs = [e["slug"] for e in entries]
+    assert len(slugs) == len(set(slugs))
+    names = {e["name"] for e in entries}
+    assert {"Russia", "Ukraine", "Kazakhstan", "NATO", "OSCE", "European Union", "United Nations", "G7"} <= names
+    assert {"Sanctions", "Human rights", "Nuclear weapons", "Climate", "Trade"} <= names
+
+
+# -- tagging in the database ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_topics_is_idempotent_and_keeps_staff_aliases():
+    out = StringIO()
+    call_command("load_topics", stdout=out)
+    count = Topic.objects.count()
+    assert count == len(vocabulary_entries())
+    russia = Topic.objects.get(slug="russia")
+    russia.aliases += "\nRossiya"
+    russia.save()
+    assert load_vocabulary() == (0, 0)
+    assert Topic.objects.count() == count
+    assert "Rossiya" in Topic.objects.get(slug="russia").alias_list()
+
+
+@pytest.mark.django_db
+def test_seed_answers_are_tagged(search_index):
+    seed = load_seed()
+    tag_turns(seed.turns.all())
+    turns = seed.turns.live().prefetch_related("topics")
+    by_text = {t.text: {x.slug for x in t.topics.all()} for t in turns}
+    massive = [slugs for text, slugs in by_text.items() if "massive consequences" in text and "QUESTION" not in text]
+    answers = [t for t in turns if "massive consequences" in t.text and t.answers_id]
+    assert len(answers) == 2
+    for answer in answers:
+        slugs = {x.slug for x in answer.topics.all()}
+        assert {"russia", "sanctions"} <= slugs, slugs
+    kazakh = next(t for t in turns if t.text.startswith("Yeah, and I condemn that statement"))
+    assert {"kazakhstan", "human-rights"} <= {x.slug for x in kazakh.topics.all()}
+    assert massive
+
+
+@pytest.mark.django_db
+def test_notes_do_not_tag_and_tagging_replaces_old_tags():
+    load_vocabulary()
+    t = transcript()
+    (turn,) = add_turns(t, (speaker("Marco Rubio"), "(In Greek.) Thank you very much.", ["(In Greek.)"]))
+    turn.topics.add(Topic.objects.get(slug="france"))
+    tag_turns([turn])
+    assert list(turn.topics.all()) == []
+
+
+@pytest.mark.django_db
+def test_tagging_is_fast_and_uses_few_queries():
+    load_vocabulary()
+    t = transcript()
+    turns = add_turns(t, *[(None, f"Answer {i} about Russian sanctions and NATO in Kyiv.") for i in range(200)])
+    with CaptureQueriesContext(connection) as queries:
+        tag_turns(turns)
+    assert len(queries) <= 8
+    assert Turn.topics.through.objects.filter(turn__in=turns).count() == 200 * 4
+
+
+@pytest.mark.django_db
+def test_retag_applies_a_new_alias_everywhere_and_reindexes(search_index):
+    load_vocabulary()
+    t = transcript("Remarks", datetime.date(2024, 5, 1))
+    (turn,) = add_turns(t, (speaker("Ned Price"), "We discussed the Zangezur corridor at length."))
+    tag_turns([turn])
+    from archive.search.indexing import index_transcripts
+
+    index_transcripts([t.pk])
+    assert search(SearchParams(topic="armenia")).total == 0
+    armenia = Topic.objects.get(slug="armenia")
+    armenia.aliases += "\nZangezur"
+    armenia.save()
+    out = StringIO()
+    call_command("retag_topics", stdout=out)
+    assert "1 turns changed topics" in out.getvalue()
+    assert armenia in turn.topics.all()
+    assert search(SearchParams(topic="armenia")).total == 1
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(search_index):
+    load_vocabulary()
+    blinken, price = speaker("Antony J. Blinken"), speaker("Ned Price")
+    old = transcript("Interview", datetime.date(2022, 1, 9))
+    new = transcript("Briefing", datetime.date(2023, 3, 2))
+    turns = add_turns(old, (blinken, "Massive consequences for Russia. <script>alert(1)</script>"))
+    turns += add_turns(new, (price, "The Russian economy is under sanctions."), (price, "Nothing about it here."))
+    tag_turns(turns)
+    return turns
+
+
+@pytest.mark.django_db
+def test_topic_list_shows_used_topics_with_counts(client, tagged):
+    response = client.get(reverse("topic_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("topic_detail", kwargs={"slug": "russia"}) in body
+    assert "Countries and territories" in body or "Country or territory" in body
+
+
+@pytest.mark.django_db
+def test_topic_page_shows_what_was_said_by_whom_and_when(client, tagged):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("topic_detail", kwargs={"slug": "russia"}))
+    assert response.status_code == 200
+    assert len(queries) <= 12
+    body = response.content.decode()
+    # The words that name the topic are marked.
+    assert "Massive consequences for <mark>Russia</mark>." in body
+    assert "The <mark>Russian</mark> economy is under sanctions." in body
+    assert "Nothing about it here." not in body
+    assert "&lt;script&gt;" in body and "<script>alert" not in body
+    assert "Antony J. Blinken" in body and "Ned Price" in body
+    assert ">2022</a>" in body and ">2023</a>" in body
+    # Newest first.
+    assert body.index("economy is under") < body.index("Massive consequences")
+    # Searching from the topic page searches within it.
+    assert 'name="topic" value="russia"' in body
+    assert tagged[0].get_absolute_url() in body
+
+
+@pytest.mark.django_db
+def test_unknown_topic_is_404(client, tagged):
+    assert client.get(reverse("topic_detail", kwargs={"slug": "atlantis"})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_extend_the_vocabulary_in_the_admin(
+    client, search_index, django_user_model, django_capture_on_commit_callbacks
+):
+    load_vocabulary()
+    t = transcript("Remarks", datetime.date(2024, 5, 1))
+    (turn,) = add_turns(t, (speaker("Ned Price"), "We discussed the Zangezur corridor at length."))
+    tag_turns([turn])
+    from archive.search.indexing import index_transcripts
+
+    index_transcripts([t.pk])
+    client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "pw"))
+    armenia = Topic.objects.get(slug="armenia")
+    form = {
+        "name": armenia.name,
+        "slug": armenia.slug,
+        "kind": armenia.kind,
+        "aliases": armenia.aliases + "\nZangezur",
+        "description": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:archive_topic_change", args=[armenia.pk]), form)
+    assert response.status_code == 302
+    assert armenia in turn.topics.all()
+    assert search(SearchParams(topic="armenia")).total == 1
