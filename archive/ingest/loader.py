@@ -29,7 +29,7 @@ NON_ANSWERING_ROLES = {"Question", "Moderator", "Operator", "Staff", "Interprete
 # Two versions of a turn at the same place whose words are at least this similar are one
 # turn corrected, not one turn removed and another added.
 SAME_TURN_SIMILARITY = 0.6
-SLUG_MAX_WORDS = 14
+SLUG_MAX_WORDS = 10
 METADATA_FIELDS = ("title", "date", "kind", "location", "venue", "source_name", "source_url", "outlet", "program")
 
 
@@ -133,6 +133,9 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
         reading = readings[label]
         hint = parsed.speakers.get(label)
         if hint:
+            if reading.role == "Question" and not hint.title and parsed.outlet:
+                # An interviewer is known by the outlet they ask for: "Jake Tapper, CNN".
+                hint = Person(hint.name, parsed.outlet)
             people[label] = _fuller(hint)
         elif reading.is_role:
             roles[label] = reading.role
