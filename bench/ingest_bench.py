@@ -1,0 +1,182 @@
+"""Ingest benchmark: parsing and loading a synthetic corpus, against plain baselines.
+
+Run from the project folder (nothing is written outside a temporary folder):
+
+    .venv/bin/python bench/ingest_bench.py                 # 300 transcripts of 60 turns
+    .venv/bin/python bench/ingest_bench.py --transcripts 50 --turns 40
+
+Synthetic transcripts are built, with a fixed seed, from sentences of the sample transcripts,
+in the State Department layout (header block, `QUESTION:` / `SECRETARY X:` labels, notes,
+an end marker). Reported, as medians per transcript over the corpus:
+
+- parse: ``archive.ingest.parser.parse`` vs a baseline that only splits on label lines with
+  one regular expression (what any parser must at least do);
+- load: ``archive.ingest.loader.load_transcript`` (speakers, answers, topics, one
+  transaction) vs a baseline that bulk-inserts the same turns with no resolution at all;
+- re-ingest unchanged (the idempotency check) and re-ingest corrected (one turn edited, one
+  inserted, one removed: the alignment that keeps addresses stable);
+- indexing the whole corpus through ``archive.search.indexing.index_transcripts``.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(folder: Path):
+    os.environ["ARCHIVE_VAR_DIR"] = str(folder)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def sample_sentences() -> list[str]:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "transcripts").glob("*.txt")))
+    sentences = re.findall(r"[A-Z][^.?!:\n]{30,200}[.?!]", text)
+    return [s for s in sentences if "gov" not in s and "Department of State" not in s]
+
+
+SECRETARIES = ["BLINKEN", "RUBIO", "KERRY", "POMPEO", "CLINTON"]
+
+
+def synthetic_transcript(rng: random.Random, sentences: list[str], number: int, turns: int) -> str:
+    secretary = rng.choice(SECRETARIES)
+    lines = [
+        f"{secretary.title()}, Secretary of State",
+        "",
+        "Washington, D.C.",
+        "",
+        f"Press Availability Number {number} on Regional Security",
+        "",
+        "Remarks",
+        "",
+        f"{rng.choice(['January', 'March', 'June', 'October'])} {rng.randint(1, 28)}, {rng.randint(2009, 2026)}",
+        "",
+    ]
+    for position in range(turns):
+        label = "QUESTION" if position % 2 == 0 else f"SECRETARY {secretary}"
+        paragraphs = []
+        for _ in range(rng.randint(1, 3)):
+            paragraph = "  ".join(rng.choice(sentences) for _ in range(rng.randint(1, 4)))
+            if rng.random() < 0.05:
+                paragraph += "  (Laughter.)"
+            paragraphs.append(paragraph)
+        lines.append(f"{label}:\u00a0 {paragraphs[0]}")
+        lines.append("")
+        for paragraph in paragraphs[1:]:
+            lines.extend([paragraph, ""])
+    lines.append("# # #")
+    return "\n".join(lines)
+
+
+BASELINE_LABEL = re.compile(r"^([A-Z][A-Z .]+):\s+", re.MULTILINE)
+
+
+def baseline_parse(text: str) -> list[tuple[str, str]]:
+    """The least a parser must do: split on label lines."""
+    parts = BASELINE_LABEL.split(text)
+    return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
+
+
+def median_ms(values):
+    return round(statistics.median(values) * 1000, 3)
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - start, result
+
+
+def main():
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--transcripts", type=int, default=300)
+    options.add_argument("--turns", type=int, default=60)
+    args = options.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    setup_django(folder)
+    from django.db import transaction
+
+    from archive.ingest.loader import load_transcript
+    from archive.ingest.parser import parse
+    from archive.models import Transcript, Turn
+    from archive.search.indexing import index_transcripts
+
+    rng = random.Random(1989)
+    sentences = sample_sentences()
+    texts = [synthetic_transcript(rng, sentences, n, args.turns) for n in range(args.transcripts)]
+
+    parse_times, baseline_parse_times, load_times, baseline_load_times = [], [], [], []
+    unchanged_times, corrected_times = [], []
+    parsed_all = []
+    for number, text in enumerate(texts):
+        elapsed, parsed = timed(parse, text)
+        parse_times.append(elapsed)
+        parsed_all.append(parsed)
+        baseline_parse_times.append(timed(baseline_parse, text)[0])
+
+    for number, (text, parsed) in enumerate(zip(texts, parsed_all)):
+        load_times.append(timed(load_transcript, parsed, text)[0])
+
+    def plain_insert(number, parsed):
+        with transaction.atomic():
+            transcript = Transcript.objects.create(
+                title=parsed.title, slug=f"baseline-{number}", raw_text="", content_hash="", source_key=f"b{number}"
+            )
+            Turn.objects.bulk_create(
+                Turn(transcript=transcript, position=i, number=i, speaker_label=t.speaker_label, text=t.text, notes=t.notes)
+                for i, t in enumerate(parsed.turns, start=1)
+            )
+
+    for number, parsed in enumerate(parsed_all):
+        baseline_load_times.append(timed(plain_insert, number, parsed)[0])
+
+    for text, parsed in zip(texts[:100], parsed_all[:100]):
+        unchanged_times.append(timed(load_transcript, parsed, text)[0])
+    for text in texts[:100]:
+        corrected_text = text.replace("QUESTION:", "QUESTION:\u00a0 Let me add something first.\n\nQUESTION:", 1)
+        corrected = parse(corrected_text)
+        corrected.turns[3].paragraphs[0] += " And a correction."
+        del corrected.turns[7]
+        corrected_times.append(timed(load_transcript, corrected, corrected_text)[0])
+
+    ids = list(Transcript.objects.exclude(slug__startswith="baseline-").values_list("pk", flat=True))
+    index_seconds, _ = timed(index_transcripts, ids)
+    turn_count = Turn.objects.live().exclude(transcript__slug__startswith="baseline-").count()
+
+    report = {
+        "transcripts": args.transcripts,
+        "turns_per_transcript": args.turns,
+        "parse_ms_median": median_ms(parse_times),
+        "baseline_parse_ms_median": median_ms(baseline_parse_times),
+        "parse_ratio_to_baseline": round(statistics.median(parse_times) / statistics.median(baseline_parse_times), 1),
+        "load_ms_median": median_ms(load_times),
+        "baseline_load_ms_median": median_ms(baseline_load_times),
+        "load_ratio_to_baseline": round(statistics.median(load_times) / statistics.median(baseline_load_times), 1),
+        "reingest_unchanged_ms_median": median_ms(unchanged_times),
+        "reingest_corrected_ms_median": median_ms(corrected_times),
+        "index_seconds": round(index_seconds, 2),
+        "indexed_turns": turn_count,
+        "index_turns_per_second": round(turn_count / index_seconds),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
