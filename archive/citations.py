@@ -186,9 +186,12 @@ class CitationData:
         stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
         stem = re.sub(r"[^a-z0-9]", "", stem) or "item"
         year = str(self.date.year) if self.date else "nd"
-        slug_bit = re.sub(r"[^a-z0-9]", "", self.slug.lower())[:24]
+        # A few words of the address tell two transcripts of one speaker and year apart;
+        # the date the slug starts with is already in the year.
+        words = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", self.slug.lower()).split("-")
+        slug_bit = "-".join(w for w in (re.sub(r"[^a-z0-9]", "", w) for w in words[:3]) if w)
         turn_bit = f"t{self.number}" if self.number is not None else ""
-        return f"{stem}{year}{slug_bit and '-' + slug_bit}{turn_bit and '-' + turn_bit}"
+        return "-".join(p for p in (f"{stem}{year}", slug_bit, turn_bit) if p)
 
 
 def _is_question(row, question_ids):

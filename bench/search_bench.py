@@ -214,23 +214,29 @@ def run(args) -> dict:
     from archive.topics import retag_all
 
     report = {"corpus": "samples" if args.samples else f"{args.turns:,} synthetic turns"}
-    started = time.perf_counter()
-    if args.samples:
-        build_samples()
+    reuse = Turn.objects.exists()
+    if reuse:
+        # A --workdir built by an earlier run: measure searches only.
+        report["corpus"] = f"reused {args.workdir}"
     else:
-        build_synthetic(args.turns)
+        started = time.perf_counter()
+        if args.samples:
+            build_samples()
+        else:
+            build_synthetic(args.turns)
+        report["build_db_s"] = round(time.perf_counter() - started, 1)
     report["turns"] = Turn.objects.live().count()
-    report["build_db_s"] = round(time.perf_counter() - started, 1)
 
-    started = time.perf_counter()
-    retag_all()
-    report["tagging_s"] = round(time.perf_counter() - started, 1)
+    if not reuse:
+        started = time.perf_counter()
+        retag_all()
+        report["tagging_s"] = round(time.perf_counter() - started, 1)
 
-    started = time.perf_counter()
-    rebuild()
-    elapsed = time.perf_counter() - started
-    report["index_s"] = round(elapsed, 1)
-    report["index_turns_per_s"] = round(report["turns"] / elapsed)
+        started = time.perf_counter()
+        rebuild()
+        elapsed = time.perf_counter() - started
+        report["index_s"] = round(elapsed, 1)
+        report["index_turns_per_s"] = round(report["turns"] / elapsed)
 
     some_speaker = Speaker.objects.filter(kind="person", turns__isnull=False).first()
     cases = [({"q": q}, q or "(empty: newest)") for q in QUERIES]
@@ -269,8 +275,9 @@ def run(args) -> dict:
     report["per_query"] = per_query
 
     if not args.no_baseline:
-        report["baseline_index_s"] = round(build_baseline_index(), 1)
-        report["baseline_index_turns_per_s"] = round(report["turns"] / report["baseline_index_s"])
+        if not reuse or not (Path(args.workdir) / "baseline_index").exists():
+            report["baseline_index_s"] = round(build_baseline_index(), 1)
+            report["baseline_index_turns_per_s"] = round(report["turns"] / report["baseline_index_s"])
         from haystack.query import SearchQuerySet
 
         baseline = []
@@ -303,10 +310,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="Times each query runs (default 5).")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the stock haystack comparison.")
     parser.add_argument("--json", metavar="FILE", help="Also write the report as JSON to FILE.")
+    parser.add_argument(
+        "--workdir",
+        metavar="DIR",
+        help="Keep the database and indexes in DIR (kept afterwards); a DIR from an earlier run is reused as is.",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="archive-bench-") as workdir:
-        configure(Path(workdir), with_baseline=not args.no_baseline)
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
+        configure(Path(args.workdir), with_baseline=not args.no_baseline)
         report = run(args)
+    else:
+        with tempfile.TemporaryDirectory(prefix="archive-bench-") as workdir:
+            configure(Path(workdir), with_baseline=not args.no_baseline)
+            report = run(args)
     print(json.dumps(report, indent=2, default=str))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

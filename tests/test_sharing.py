@@ -216,6 +216,8 @@ def test_short_link_redirects_to_the_canonical_address(client, seed):
     response = client.get(f"/t/{answer.pk}/", {"quote": "recipe"})
     assert response["Location"] == f"{TURN_URL}?quote=recipe"
     assert client.get("/t/999999/").status_code == 404
+    assert client.get(f"/t/{2**64}/").status_code == 404
+    assert client.get(f"{TURN_URL[:-2]}{2**40}/embed/").status_code == 404
 
 
 def test_short_link_follows_a_slug_correction(client, seed):

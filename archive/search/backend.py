@@ -31,6 +31,7 @@ from haystack.utils import get_identifier
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import fields as wf
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.qparser import QueryParser
 
 from archive.search.analysis import STEMMING_ANALYZER
@@ -173,30 +174,36 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     # -- searching --------------------------------------------------------------------------
 
-    def search_documents(self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS):
-        """Run a search: ``q`` a Whoosh query or None for all, ``filters`` exact restrictions.
+    def search_documents(
+        self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, days=None
+    ):
+        """Run a search: ``q`` a Whoosh query or None for all, ``filters`` exact restrictions,
+        ``days`` an inclusive (first, last) range of date ordinals.
 
         The count and the facet counts cover every matching document and do not depend on
-        the sort order or the page.
+        the sort order or the page. A relevance search matches and scores in one pass.
         """
         self._ready()
         with searching(self.store) as slot:
             searcher = slot.searcher
             restriction = wq.And(list(filters)) if len(filters) > 1 else (filters[0] if filters else None)
-            if q is None and restriction is None:
-                docs = _all_docs(slot)
+            allowed = _day_set(slot, days) if days else None
+            chosen = None
+            if q is not None and sort == "relevance":
+                docs, chosen = _score(searcher, q, restriction, allowed, start, end)
+            elif q is None and restriction is None:
+                docs = _all_docs(slot) if allowed is None else allowed
             else:
                 combined = wq.And([x for x in (q, restriction) if x is not None])
                 docs = set(searcher.docs_for_query(combined))
+                if allowed is not None:
+                    docs &= allowed
             hits = Hits(total=len(docs))
             for name in facets:
                 hits.facets[name] = self._count(slot, name, docs)
             if not docs or end <= start:
                 return hits
-            if sort == "relevance" and q is not None:
-                results = searcher.search(q, filter=docs, limit=end)
-                chosen = [(hit.docnum, hit.score or 0.0) for hit in results[start:end]]
-            else:
+            if chosen is None:
                 rank = _rank_table(slot, "oldest" if sort == "oldest" else "newest")
                 chosen = [(d, 0.0) for d in heapq.nsmallest(end, docs, key=rank.__getitem__)[start:end]]
             hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
@@ -294,6 +301,42 @@ def _texts_for_highlight(page, q):
     ids = [stored[DJANGO_ID] for stored, _ in page]
     rows = Turn.objects.filter(pk__in=ids).values_list("pk", "text", "notes")
     return {str(pk): highlight(spoken_text(text, notes), parsed) for pk, text, notes in rows}
+
+
+class _CountingTopCollector(TopCollector):
+    """Keeps the best ``limit`` documents and remembers every matching document number, so
+    one pass over the postings gives the page, the exact count and the facet input."""
+
+    def __init__(self, limit):
+        super().__init__(limit=limit, usequality=False)
+        self.matched = []
+
+    def _collect(self, global_docnum, score):
+        self.matched.append(global_docnum)
+        result = super()._collect(global_docnum, score)
+        # Whoosh would raise the minimum score as the heap fills and then prune postings
+        # that cannot reach it, which loses documents from the count: keep it at zero.
+        self.minscore = 0
+        return result
+
+
+def _score(searcher, q, restriction, allowed, start, end):
+    if restriction is not None:
+        # Filters restrict without changing any score.
+        q = wq.And([q, wq.ConstantScoreQuery(restriction, 0.0)])
+    top = _CountingTopCollector(max(end, 1))
+    collector = top if allowed is None else FilterCollector(top, allow=allowed)
+    searcher.search_with_collector(q, collector)
+    results = collector.results()
+    chosen = [(hit.docnum, hit.score or 0.0) for hit in results[start:end]]
+    return set(top.matched), chosen
+
+
+def _day_set(slot, days) -> set:
+    """Documents whose transcript date falls in the inclusive ordinal range ``days``."""
+    first, last = days
+    day = _raw_column(slot, "day")
+    return {d for d in _all_docs(slot) if first <= day[d] <= last}
 
 
 # -- per-searcher tables ----------------------------------------------------------------------

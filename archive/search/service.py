@@ -111,7 +111,7 @@ class SearchPage:
 
 
 def filters_for(params: SearchParams) -> list:
-    """Exact Whoosh restrictions for the filter parameters."""
+    """Exact Whoosh restrictions for the speaker, topic and kind parameters."""
     filters = []
     if params.speaker:
         filters.append(wq.Term("speaker", params.speaker))
@@ -119,11 +119,16 @@ def filters_for(params: SearchParams) -> list:
         filters.append(wq.Term("topics", params.topic))
     if params.kind:
         filters.append(wq.Term("kind", params.kind))
-    if params.date_from or params.date_to:
-        start = params.date_from.toordinal() if params.date_from else 1
-        end = params.date_to.toordinal() if params.date_to else datetime.date.max.toordinal()
-        filters.append(wq.NumericRange("day", start, end))
     return filters
+
+
+def days_for(params: SearchParams) -> tuple[int, int] | None:
+    """The date range as inclusive day ordinals, or None; undated transcripts fall outside."""
+    if not (params.date_from or params.date_to):
+        return None
+    start = params.date_from.toordinal() if params.date_from else 1
+    end = params.date_to.toordinal() if params.date_to else datetime.date.max.toordinal()
+    return start, end
 
 
 def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -> SearchPage:
@@ -142,12 +147,13 @@ def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -
     backend = get_backend()
     filters = filters_for(params)
     facet_names = FACET_FIELDS if facets else ()
-    hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, facet_names)
+    days = days_for(params)
+    hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, facet_names, days)
     num_pages = max(1, math.ceil(hits.total / per_page))
     if clamp_page and page > num_pages:
         page = num_pages
         counted = hits
-        hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, ())
+        hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, (), days)
         hits.facets = counted.facets
     result = SearchPage(params=params, parsed=parsed, total=hits.total, page=page, num_pages=num_pages, sort=sort)
     result.results = _results(hits.page, parsed)

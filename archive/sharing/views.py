@@ -25,6 +25,9 @@ from archive.sharing import exports
 from archive.sharing.share import QUOTE_PARAM, TurnShare
 from archive.views import MAX_TURN_NUMBER, find_transcript
 
+# Row ids are 64-bit; a larger number in an address cannot exist (and would overflow a query).
+MAX_ID = 2**63 - 1
+
 
 def _moved(request, url_name, transcript, **kwargs):
     """A permanent redirect to the same address under the transcript's current slug."""
@@ -56,6 +59,8 @@ def _gone(request, transcript, turn, *, plain=False):
 @require_safe
 def short_link(request, pk):
     """``/t/<id>/``: the short form of a turn's address, redirecting to the canonical one."""
+    if pk > MAX_ID:
+        raise Http404("No turn has this number.")
     turn = get_object_or_404(Turn.objects.select_related("transcript"), pk=pk)
     url = turn.get_absolute_url()
     if request.META.get("QUERY_STRING"):

@@ -49,6 +49,14 @@
     return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
   }
 
+  function writePlain(text) {
+    return navigator.clipboard.writeText(text).catch(function () {
+      return execCopy(text);
+    });
+  }
+
+  // Each way of copying falls back to the next: rich text, plain text, then the old
+  // command (the Clipboard API refuses, for instance, while the page is not focused).
   function copy(text, html) {
     if (!canWriteClipboard()) {
       return execCopy(text);
@@ -61,15 +69,13 @@
           "text/html": new Blob([html], { type: "text/html" })
         });
         return navigator.clipboard.write([item]).catch(function () {
-          return navigator.clipboard.writeText(text);
+          return writePlain(text);
         });
       } catch (error) {
         // Fall through to plain text.
       }
     }
-    return navigator.clipboard.writeText(text).catch(function () {
-      return execCopy(text);
-    });
+    return writePlain(text);
   }
 
   function statusFor(element) {

@@ -52,8 +52,15 @@ def site(live_server, transactional_db):
     The suite's session-wide temporary index (tests/conftest.py) serves the live server
     too; it is rebuilt from the database here so that no earlier test's turns linger.
     """
+    from haystack import connections
+
+    from archive.search.store import forget_searchers
     from tests.browser.data import load_archive
 
+    # The live server's thread opens the index the connection table names; this thread's
+    # connection is reopened from the same table so both use one index.
+    connections.reload("default")
+    forget_searchers()
     load_archive()
     return live_server.url
 

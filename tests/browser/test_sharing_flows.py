@@ -13,16 +13,19 @@ SOVIET_PHRASE = "a recipe for instability, a recipe for conflict"
 
 
 def clipboard(page):
+    page.bring_to_front()
     return page.evaluate("navigator.clipboard.readText()")
 
 
-def in_viewport(page, selector):
-    return page.evaluate(
-        """(selector) => {
-            const box = document.querySelector(selector).getBoundingClientRect();
-            return box.top >= 0 && box.bottom <= window.innerHeight;
-        }""",
-        selector,
+def copy_with(button):
+    """Press a copy button and wait until the clipboard holds something new."""
+    page = button.page
+    # The clipboard takes writes only from the page in front.
+    page.bring_to_front()
+    page.evaluate("navigator.clipboard.writeText('(nothing copied yet)')")
+    button.click()
+    page.wait_for_function(
+        "async () => (await navigator.clipboard.readText()) !== '(nothing copied yet)'", polling=100
     )
 
 
@@ -83,12 +86,12 @@ def test_search_copy_link_open_it_and_land_on_the_highlighted_answer(site, page)
     assert page.locator("mark.quote-mark").inner_text() == "sphere of influence over countries"
 
     # Copy the quote's link, as a reader would to send it on.
-    page.get_by_role("button", name="Copy quote link").click()
+    copy_with(page.get_by_role("button", name="Copy quote link"))
     link = clipboard(page)
     assert link == (
         f"{site}{answer.get_absolute_url()}?quote=sphere+of+influence+over+countries#t{answer.number}"
     )
-    page.get_by_role("button", name="Copy link", exact=True).first.click()
+    copy_with(page.locator("#cite").get_by_role("button", name="Copy link", exact=True))
     assert clipboard(page) == f"{site}{answer.get_absolute_url()}"
 
     # Whoever opens the link lands on the answer, the quote highlighted and in view.
@@ -117,7 +120,7 @@ def test_select_words_and_follow_the_quote_link(site, page):
     toolbar = page.locator(".quote-toolbar")
     toolbar.wait_for(state="visible")
     # Copy the quote with its citation from the toolbar.
-    toolbar.get_by_role("button", name="Copy quote with citation").click()
+    copy_with(toolbar.get_by_role("button", name="Copy quote with citation"))
     copied = clipboard(page)
     assert copied.startswith(f"“{SOVIET_PHRASE}”\n\nBlinken, Antony J.")
     href = toolbar.get_by_role("link", name="Link to this quote").get_attribute("href")
@@ -158,14 +161,15 @@ def test_citation_copy_buttons(site, page):
     answer = seed_answer()
     page.goto(f"{site}{answer.get_absolute_url()}")
     box = page.locator("#cite")
-    box.get_by_role("button", name="Copy Chicago citation").click()
+    copy_with(box.get_by_role("button", name="Copy Chicago citation"))
     chicago = clipboard(page)
     assert chicago == " ".join(box.locator("#cite-chicago").inner_text().split())
     assert chicago.startswith("Blinken, Antony J. “Secretary Antony J. Blinken With Jake Tapper")
-    assert page.get_by_role("status").filter(has_text="Copied").count() >= 1
-    box.get_by_role("button", name="Copy quote with citation").click()
+    # Screen readers hear that it worked.
+    box.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(state="attached")
+    copy_with(box.get_by_role("button", name="Copy quote with citation"))
     assert clipboard(page).startswith("“I think that’s right.")
-    box.get_by_role("button", name="Copy embed code").click()
+    copy_with(box.get_by_role("button", name="Copy embed code"))
     assert clipboard(page).startswith('<blockquote class="archive-quote"')
 
 
@@ -175,9 +179,9 @@ def test_quote_link_without_javascript_opens_at_the_answer(site, browser, live_s
     page = context.new_page()
     page.goto(f"{site}{answer.get_absolute_url()}?quote=recipe+for+conflict#t{answer.number}")
     assert page.locator("mark.quote-mark").inner_text() == "recipe for conflict"
-    # The fragment put the answer at the top of the window, below the question.
+    # The fragment brings the answer into the window (the page may scroll smoothly there).
+    wait_until_in_viewport(page, f"#t{answer.number} .turn-head")
     assert page.evaluate("window.scrollY") > 0
-    assert in_viewport(page, f"#t{answer.number} .turn-head")
     # The texts to copy are there; the buttons that need a script are not shown.
     assert page.locator("#share-permalink").input_value() == f"{site}{answer.get_absolute_url()}"
     assert page.locator("button[data-copy]:visible").count() == 0
@@ -262,8 +266,11 @@ def test_keyboard_copy_and_skip_link(site, page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
-    page.locator("#cite").get_by_role("button", name="Copy link").focus()
+    button = page.locator("#cite").get_by_role("button", name="Copy link")
+    button.focus()
+    page.evaluate("navigator.clipboard.writeText('(nothing copied yet)')")
     page.keyboard.press("Enter")
+    page.wait_for_function("async () => (await navigator.clipboard.readText()) !== '(nothing copied yet)'")
     assert clipboard(page) == f"{site}{answer.get_absolute_url()}"
 
 
