@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from archive.ingest import speakers as speaker_rules
 from archive.ingest.types import ParsedTranscript, ParsedTurn, Person, TranscriptError
-from archive.models import Speaker, SpeakerLabel, Transcript, Turn, TurnRevision
+from archive.models import SlugRedirect, Speaker, SpeakerLabel, Transcript, Turn, TurnRevision
 from archive.topics import tag_turns
 
 # Roles whose turns never answer a question: they ask, chair or relay.
@@ -112,8 +112,6 @@ def _unique_slug(parsed: ParsedTranscript) -> str:
 
 
 def _is_old_slug(slug: str) -> bool:
-    from archive.models import SlugRedirect
-
     return SlugRedirect.objects.filter(old_slug=slug).exists()
 
 
