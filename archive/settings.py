@@ -90,6 +90,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if "DATABASE_URL" not in os.environ:
+    # SQLite cannot create the folder its file lives in; any command may be the first one run.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -271,6 +271,11 @@ def run(args) -> dict:
             times.append(time.perf_counter() - started)
         ours.extend(times)
         per_query.append({"query": label, "count": result.total, "median_ms": round(statistics.median(times) * 1000, 1)})
+        # The count must not depend on the order (Whoosh's pruning once lost documents).
+        for sort in ("newest", "oldest", "relevance"):
+            other = search(params_for({**params, "sort": sort})).total
+            if other != result.total:
+                report.setdefault("count_mismatches", []).append({"query": label, "sort": sort, "count": other})
     report["ours"] = summarise("archive backend: count + facets + page of 20 + highlights", ours)
     report["per_query"] = per_query
 

@@ -143,6 +143,16 @@ def test_empty_query_lists_newest_turns_first(corpus):
     assert dated == sorted(dated, reverse=True) and dates[-1] is None
 
 
+def test_an_archive_with_nothing_indexed_yet_answers_every_search(client, search_index):
+    # A new index holds one empty reader without columns; the facet tables must not trip on it.
+    indexing.rebuild()
+    for params in ({"q": "putin"}, {}, {"q": "x", "sort": "newest"}):
+        response = client.get(reverse("search"), params)
+        assert response.status_code == 200
+        assert response.context["result"].total == 0
+    assert client.get("/api/search/", {"q": "putin"}).json()["count"] == 0
+
+
 # -- filters, counts, facets ------------------------------------------------------------------
 
 
@@ -171,6 +181,20 @@ def test_count_is_exact_and_the_same_on_every_page_and_order(corpus):
             if sort == "newest":
                 seen.update(r.turn.pk for r in result.results)
     assert len(seen) == expected and {t.pk for t in many} <= seen
+
+
+def test_count_is_exact_when_many_weak_matches_trail_strong_ones(search_index):
+    # Turns matching only through their transcript's title score far below the others;
+    # Whoosh would skip them once a page of better ones is found. They still count.
+    strong = transcript("Weights")
+    add_turns(strong, *[(speaker("Alpha Alpha"), "Alpha " * 8) for _ in range(30)])
+    weak = transcript("Remarks at a long meeting about many things, among them alpha, in a very long title")
+    add_turns(weak, *[(None, f"An answer on another subject, number {i}.") for i in range(1000)])
+    indexing.index_transcripts([strong.pk, weak.pk])
+    for sort in ("relevance", "newest"):
+        result = search(SearchParams(q="alpha", sort=sort))
+        assert result.total == 1030
+        assert sum(f.count for f in result.facets["year"]) == 1030
 
 
 def test_facet_counts_equal_database_counts(corpus):
@@ -320,6 +344,15 @@ def test_rebuild_switches_atomically_and_searches_keep_working(corpus, search_in
     assert find("sanctions").total == before + 1
     assert slot.opened >= 2  # the searcher was reopened on the new build, not before
     assert len(backend.store.builds()) <= 2
+
+
+def test_rebuild_with_several_writing_processes(corpus, monkeypatch):
+    monkeypatch.setattr(indexing, "INDEXING_PROCESSES", 2)
+    monkeypatch.setattr(indexing, "PARALLEL_FROM", 0)
+    assert indexing.rebuild() == Turn.objects.live().count()
+    assert indexing.check().in_step
+    assert [r.turn for r in find('"massive consequences"').results][0] == corpus["massive"]
+    assert find("", speaker="ned-price").total == 3
 
 
 def test_one_searcher_per_process_reopened_only_when_the_index_changed(corpus):

@@ -8,6 +8,7 @@ inter-process write lock, and raises ``IndexWriteError`` when the index was not 
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ __all__ = [
     "index_transcripts_on_commit",
     "remove_transcripts_on_commit",
 ]
+
+# Processes that write a rebuilt index (ARCHIVE_INDEX_PROCS; default: the cores, at most 4).
+INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_count() or 1))
+# Live turns from which a rebuild uses several processes.
+PARALLEL_FROM = 5000
 
 # Transcript ids per database query; keeps IN lists well inside every backend's limits.
 _ID_CHUNK = 500
@@ -96,7 +102,9 @@ def rebuild(using: str = "default") -> int:
         previous = store.current_build()
         name, ix = store.create_build()
         try:
-            count = backend._write(ix, documents(Turn.objects.all()), (), ())
+            # Starting processes only pays for itself on a large archive.
+            procs = INDEXING_PROCESSES if Turn.objects.live().count() >= PARALLEL_FROM else 1
+            count = backend._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
         except BaseException:
             shutil.rmtree(store.root / name, ignore_errors=True)
             raise

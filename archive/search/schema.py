@@ -10,7 +10,7 @@ from archive.search.analysis import EXACT_ANALYZER, STEMMING_ANALYZER
 
 # Relative weight of a match in each field: a query naming the speaker ranks that speaker's
 # turns above turns that merely mention the name; the transcript title counts least.
-BOOSTS = {"text": 1.0, "text_exact": 1.0, "speaker_name": 1.5, "title": 0.3}
+BOOSTS = {"text": 1.0, "text_exact": 1.0, "speaker_name": 4.0, "title": 0.3}
 
 
 def whoosh_fields():
