@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from archive.models import SlugRedirect, Speaker, SpeakerLabel, Topic, Transcript, Turn, TurnRevision
 from archive.search import hooks as search_hooks
+from archive.topics import tag_turns
 
 
 class SlugRedirectInline(admin.TabularInline):
@@ -190,6 +191,13 @@ class TurnAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Runs after commit, so the topics saved with the form are indexed too.
         search_hooks.transcripts_changed([obj.transcript_id])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Corrected words may name other topics. Topics that staff changed in this same form
+        # are their decision and stay as they set them.
+        if "text" in form.changed_data and "topics" not in form.changed_data:
+            tag_turns([form.instance])
 
     def delete_model(self, request, obj):
         search_hooks.transcripts_changed([obj.transcript_id])

@@ -223,3 +223,35 @@ def test_staff_extend_the_vocabulary_in_the_admin(
     assert response.status_code == 302
     assert armenia in turn.topics.all()
     assert search(SearchParams(topic="armenia")).total == 1
+
+
+@pytest.mark.django_db
+def test_a_turn_corrected_in_the_admin_is_tagged_anew_unless_staff_set_its_topics(
+    client, search_index, django_user_model, django_capture_on_commit_callbacks
+):
+    load_vocabulary()
+    t = transcript("Remarks", datetime.date(2024, 5, 1))
+    (turn,) = add_turns(t, (speaker("Ned Price"), "We discussed trade at length."))
+    tag_turns([turn])
+    assert {x.slug for x in turn.topics.all()} == {"trade"}
+    client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "pw"))
+    url = reverse("admin:archive_turn_change", args=[turn.pk])
+
+    def post(text, topics):
+        form = {
+            "speaker": turn.speaker_id, "speaker_label": turn.speaker_label, "text": text,
+            "notes": "[]", "answers": "", "topics": topics,
+            "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0",
+            "revisions-MIN_NUM_FORMS": "0", "revisions-MAX_NUM_FORMS": "1000",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, form)
+        assert response.status_code == 302, response.content[:2000]
+        return {x.slug for x in Turn.objects.get(pk=turn.pk).topics.all()}
+
+    trade = Topic.objects.get(slug="trade").pk
+    # The text is corrected, the topics left as they were: the new words decide.
+    assert post("We discussed Russian sanctions at length.", [trade]) == {"russia", "sanctions"}
+    assert search(SearchParams(topic="russia")).total == 1 and search(SearchParams(topic="trade")).total == 0
+    # Text and topics changed together: the topics staff chose stand.
+    assert post("We discussed Russian sanctions and trade with Canada.", [trade]) == {"trade"}
