@@ -170,7 +170,7 @@ class TurnAdmin(admin.ModelAdmin):
     readonly_fields = ["transcript", "number", "position", "withdrawn", "created", "modified"]
     fields = [
         "transcript", "number", "position", "withdrawn",
-        "speaker", "speaker_label", "text", "notes", "answers", "topics",
+        "speaker", "speaker_label", "text", "notes", "answers", "topics", "topics_by_hand",
         "created", "modified",
     ]
     inlines = [TurnRevisionInline]
@@ -194,10 +194,15 @@ class TurnAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Corrected words may name other topics. Topics that staff changed in this same form
-        # are their decision and stay as they set them.
-        if "text" in form.changed_data and "topics" not in form.changed_data:
-            tag_turns([form.instance])
+        turn, changed = form.instance, set(form.changed_data)
+        # Topics chosen here are the staff's decision: automatic tagging leaves them alone from
+        # now on (unless the same edit says otherwise through the box itself).
+        if "topics" in changed and "topics_by_hand" not in changed and not turn.topics_by_hand:
+            turn.topics_by_hand = True
+            Turn.objects.filter(pk=turn.pk).update(topics_by_hand=True)
+        # Otherwise corrected words, or the box unticked, mean tagging from the words again.
+        if not turn.topics_by_hand and changed & {"text", "topics_by_hand"}:
+            tag_turns([turn])
 
     def delete_model(self, request, obj):
         search_hooks.transcripts_changed([obj.transcript_id])

@@ -220,6 +220,11 @@ class Turn(models.Model):
         help_text="The question this turn answers.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="turns")
+    topics_by_hand = models.BooleanField(
+        default=False,
+        help_text="Staff chose this turn's topics: tagging from the vocabulary (at ingest, on "
+        "retag_topics, after a topic is edited) leaves them alone. Untick to tag it from its words again.",
+    )
     withdrawn = models.DateTimeField(
         null=True, blank=True, help_text="When a corrected version of the transcript removed this turn."
     )

@@ -195,12 +195,13 @@ def tag_turns(turns: Iterable, vocabulary: Vocabulary | None = None) -> int:
     """Set ``Turn.topics`` of these saved turns from the vocabulary; returns the links written.
 
     Each turn gets the topics its spoken words name (notes such as "(Laughter.)" excluded).
-    Existing topic links of these turns are replaced. Runs a handful of queries whatever the
-    number of turns; call it inside the transaction that wrote them.
+    Existing topic links of these turns are replaced, except on turns whose topics staff set
+    by hand (``Turn.topics_by_hand``), which are left alone. Runs a handful of queries
+    whatever the number of turns; call it inside the transaction that wrote them.
     """
     from archive.models import Turn
 
-    turns = [t for t in turns if t.pk is not None]
+    turns = [t for t in turns if t.pk is not None and not t.topics_by_hand]
     if not turns:
         return 0
     vocabulary = vocabulary or current_vocabulary()
@@ -263,7 +264,8 @@ def load_vocabulary(topic_model=None, path: Path | str = VOCABULARY_FILE) -> tup
 
 
 def retag_all(vocabulary: Vocabulary | None = None, batch_size: int = 2000) -> tuple[int, set[int]]:
-    """Re-apply the vocabulary to every live turn, writing only what changed.
+    """Re-apply the vocabulary to every live turn whose topics staff did not set by hand,
+    writing only what changed.
 
     Returns (turns whose topics changed, ids of their transcripts) so the caller can
     re-index just those transcripts.
@@ -278,7 +280,7 @@ def retag_all(vocabulary: Vocabulary | None = None, batch_size: int = 2000) -> t
     while True:
         rows = list(
             Turn.objects.live()
-            .filter(pk__gt=last_id)
+            .filter(pk__gt=last_id, topics_by_hand=False)
             .order_by("pk")
             .values_list("pk", "transcript_id", "text", "notes")[:batch_size]
         )

@@ -208,6 +208,19 @@ class OptionsTests(TempDirMixin, TestCase):
             set(data[0]["turns"][0]), {"position", "speaker_label", "speaker", "text", "notes"}
         )
         self.assertEqual(data[0]["turns"][0]["speaker"], "Jake Tapper")
+        self.assertEqual(data[0]["turns"][1]["speaker"], "Antony J. Blinken")
+        self.assertFalse(Transcript.objects.exists())
+
+    def test_json_names_the_speakers_as_ingest_would(self):
+        out, err, error = ingest(SAMPLES / "wh-2023-08-29-biden-chaves-bilateral.md", json=True)
+        self.assertIsNone(error, err)
+        said = {(t["speaker_label"], t["speaker"]) for t in json.loads(out)[0]["turns"]}
+        self.assertEqual(said, {
+            ("PRESIDENT BIDEN", "Joseph R. Biden Jr."),
+            ("THE PRESIDENT", "Joseph R. Biden Jr."),
+            ("PRESIDENT CHAVES", "Rodrigo Chaves Robles"),
+            ("Q", "Question"),
+        })
         self.assertFalse(Transcript.objects.exists())
 
     def test_stdin_with_metadata_flags(self):

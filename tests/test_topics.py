@@ -226,7 +226,7 @@ def test_staff_extend_the_vocabulary_in_the_admin(
 
 
 @pytest.mark.django_db
-def test_a_turn_corrected_in_the_admin_is_tagged_anew_unless_staff_set_its_topics(
+def test_topics_staff_set_by_hand_outlast_every_automatic_tagging(
     client, search_index, django_user_model, django_capture_on_commit_callbacks
 ):
     load_vocabulary()
@@ -237,21 +237,44 @@ def test_a_turn_corrected_in_the_admin_is_tagged_anew_unless_staff_set_its_topic
     client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "pw"))
     url = reverse("admin:archive_turn_change", args=[turn.pk])
 
-    def post(text, topics):
+    def post(text, topics, by_hand=None):
         form = {
             "speaker": turn.speaker_id, "speaker_label": turn.speaker_label, "text": text,
             "notes": "[]", "answers": "", "topics": topics,
             "revisions-TOTAL_FORMS": "0", "revisions-INITIAL_FORMS": "0",
             "revisions-MIN_NUM_FORMS": "0", "revisions-MAX_NUM_FORMS": "1000",
         }
+        if by_hand:
+            form["topics_by_hand"] = "on"
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, form)
         assert response.status_code == 302, response.content[:2000]
+        return topic_slugs()
+
+    def topic_slugs():
         return {x.slug for x in Turn.objects.get(pk=turn.pk).topics.all()}
 
     trade = Topic.objects.get(slug="trade").pk
-    # The text is corrected, the topics left as they were: the new words decide.
+    # The words are corrected, the topics left as they were: the new words decide.
     assert post("We discussed Russian sanctions at length.", [trade]) == {"russia", "sanctions"}
     assert search(SearchParams(topic="russia")).total == 1 and search(SearchParams(topic="trade")).total == 0
-    # Text and topics changed together: the topics staff chose stand.
+    assert not Turn.objects.get(pk=turn.pk).topics_by_hand
+
+    # Staff choose the topics: they stand, now and after every later tagging.
     assert post("We discussed Russian sanctions and trade with Canada.", [trade]) == {"trade"}
+    assert Turn.objects.get(pk=turn.pk).topics_by_hand
+    assert search(SearchParams(topic="trade")).total == 1 and search(SearchParams(topic="russia")).total == 0
+    call_command("retag_topics", stdout=StringIO())
+    assert topic_slugs() == {"trade"}
+    tag_turns(Turn.objects.filter(pk=turn.pk))
+    assert topic_slugs() == {"trade"}
+    canada = Topic.objects.get(slug="canada")
+    form = {"name": canada.name, "slug": canada.slug, "kind": canada.kind, "aliases": canada.aliases + "\nOttawa", "description": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("admin:archive_topic_change", args=[canada.pk]), form).status_code == 302
+    assert topic_slugs() == {"trade"}
+
+    # Unticking the box hands the turn back to its words.
+    assert post("We discussed Russian sanctions and trade with Canada.", [trade], by_hand=False) == {
+        "russia", "sanctions", "trade", "canada"
+    }

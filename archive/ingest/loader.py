@@ -118,8 +118,22 @@ def _is_old_slug(slug: str) -> bool:
 # Speakers ----------------------------------------------------------------------------------
 
 
-def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
-    """Map every label printed in ``parsed`` to a Speaker (None: unattributed text)."""
+@dataclass(frozen=True)
+class Attribution:
+    """Who a printed label stands for, before any Speaker row exists."""
+
+    name: str
+    title: str = ""
+    is_role: bool = False
+
+
+def attribute_labels(parsed: ParsedTranscript, known_label=None) -> dict[str, Attribution | None]:
+    """Decide who every label printed in ``parsed`` stands for (None: unattributed text).
+
+    Writes nothing. ``known_label(label)`` may return a stored Speaker that an earlier
+    transcript printed under the same label; without it the decision rests on the text and
+    the officeholder list alone (what ``ingest --json`` shows).
+    """
     labels = list(dict.fromkeys(turn.speaker_label for turn in parsed.turns))
     readings = {label: speaker_rules.read_label(label) for label in labels if label}
     people: dict[str, Person | None] = {}
@@ -138,7 +152,7 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
         elif reading.is_role:
             roles[label] = reading.role
         elif not reading.office_only:
-            people[label] = _person_for_surname(reading, parsed)
+            people[label] = _person_for_surname(reading, parsed, known_label)
 
     # "THE PRESIDENT" beside "PRESIDENT BIDEN": the office-only label is whoever holds that
     # office among the named labels, preferring the officeholder on the day.
@@ -161,14 +175,27 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
         else:
             roles[label] = speaker_rules.display_label(label)
 
-    resolved: dict[str, Speaker | None] = {}
+    attributions: dict[str, Attribution | None] = {}
     for label in labels:
         if label in roles:
-            speaker = _role_speaker(roles[label])
+            attributions[label] = Attribution(roles[label], is_role=True)
         elif people.get(label):
-            speaker = _person_speaker(people[label], label)
+            attributions[label] = Attribution(people[label].name, people[label].title)
         else:
+            attributions[label] = None
+    return attributions
+
+
+def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
+    """Map every label printed in ``parsed`` to a Speaker, creating the ones not stored yet."""
+    resolved: dict[str, Speaker | None] = {}
+    for label, who in attribute_labels(parsed, known_label=_known_speaker_for_label).items():
+        if who is None:
             speaker = None
+        elif who.is_role:
+            speaker = _role_speaker(who.name)
+        else:
+            speaker = _person_speaker(Person(who.name, who.title), label)
         if speaker and label:
             SpeakerLabel.objects.get_or_create(speaker=speaker, label=label)
         resolved[label] = speaker
@@ -184,7 +211,7 @@ def _fuller(person: Person) -> Person:
     return person
 
 
-def _person_for_surname(reading: speaker_rules.LabelReading, parsed: ParsedTranscript) -> Person | None:
+def _person_for_surname(reading: speaker_rules.LabelReading, parsed: ParsedTranscript, known_label=None) -> Person | None:
     if reading.name:
         return _fuller(Person(reading.name, reading.label.partition(",")[2].strip()))
     for participant in parsed.participants:
@@ -193,7 +220,7 @@ def _person_for_surname(reading: speaker_rules.LabelReading, parsed: ParsedTrans
     holder = speaker_rules.officeholder_for(reading, parsed.date)
     if holder:
         return Person(holder.name, holder.title)
-    existing = _known_speaker_for_label(reading.label)
+    existing = known_label(reading.label) if known_label else None
     if existing:
         return Person(existing.name, existing.title)
     return Person(speaker_rules.display_label(reading.label), "")

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.ingest.loader import attribute_labels, load_transcript
 from archive.ingest.parser import parse
 from archive.ingest.reading import decode_transcript, read_transcript
 from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
@@ -136,8 +137,6 @@ class Command(BaseCommand):
         return parsed, text, encoding
 
     def _store(self, parsed, raw_text, flags):
-        from archive.ingest.loader import load_transcript
-
         return load_transcript(parsed, raw_text)
 
     def _index(self, transcript_ids):
@@ -229,6 +228,9 @@ def _summary(dry_run: bool, processed: int, turns: int, outcomes: dict, failed: 
 
 
 def _as_json(parsed: ParsedTranscript) -> dict:
+    # Who each label stands for, decided as ingest would from the text and the officeholder
+    # list; speakers already stored are not consulted, so the output depends on the file alone.
+    attributions = attribute_labels(parsed)
     return {
         "title": parsed.title,
         "date": parsed.date.isoformat() if parsed.date else None,
@@ -241,8 +243,7 @@ def _as_json(parsed: ParsedTranscript) -> dict:
             {
                 "position": position,
                 "speaker_label": turn.speaker_label,
-                "speaker": (parsed.speakers.get(turn.speaker_label).name
-                            if parsed.speakers.get(turn.speaker_label) else None),
+                "speaker": attributions[turn.speaker_label].name if attributions[turn.speaker_label] else None,
                 "text": turn.text,
                 "notes": turn.notes,
             }

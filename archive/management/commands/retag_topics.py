@@ -12,7 +12,7 @@ from archive.topics import current_vocabulary, retag_all
 class Command(BaseCommand):
     help = (
         "Tag every live turn with the topics its words name, using the vocabulary as it is now in the "
-        "database (the Topic table and its aliases). Topics set by hand in the admin are replaced. "
+        "database (the Topic table and its aliases). Turns whose topics staff set by hand in the admin keep them. "
         "Then re-index the transcripts whose topics changed."
     )
 
