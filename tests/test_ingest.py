@@ -160,7 +160,9 @@ class BadInputTests(TempDirMixin, TestCase):
         good = self.write("good.txt", "Remarks to the press\n\nQUESTION:  Any news?\n\nMR. PRICE:  None today.\n")
         out, err, error = ingest(path, good)
         self.assertIsNotNone(error)
-        self.assertIn(f"{path}: ", err)
+        # One line that names the file once, then the reason.
+        self.assertTrue(err.startswith(f"{path}: "), err)
+        self.assertEqual(err.count(str(path)), 1, err)
         self.assertIn(reason, err.lower())
         self.assertEqual(len(err.strip().splitlines()), 1, err)
         # The good file still loads; nothing of the bad one is written.

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         touched_ids = []
         show_progress = len(sources) >= PROGRESS_EVERY and self.verbosity >= 1
         for index, source in enumerate(sources, start=1):
-            name = "-" if source == "-" else str(source)
+            name = "<stdin>" if source == "-" else str(source)
             try:
                 parsed, raw_text, encoding = self._parse(source, flags)
                 if options["json"]:
@@ -78,8 +78,10 @@ class Command(BaseCommand):
                     continue
                 result = self._store(parsed, raw_text, flags)
             except TranscriptError as error:
-                failures.append((name, str(error)))
-                self.stderr.write(f"{name}: {error}")
+                # Errors from reading the file already begin with its name.
+                message = str(error) if str(error).startswith(f"{name}: ") else f"{name}: {error}"
+                failures.append((name, message))
+                self.stderr.write(message)
                 continue
             outcomes[result.status] += 1
             turn_total += result.turns
