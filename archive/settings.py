@@ -145,6 +145,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TranscriptKindEnum": "archive.models.Transcript.Kind",
         "SpeakerKindEnum": "archive.models.Speaker.Kind",
+        "TopicKindEnum": "archive.models.Topic.Kind",
     },
 }
 

@@ -1,11 +1,13 @@
-"""How transcripts, turns and speakers look in the JSON API."""
+"""How transcripts, turns, speakers and topics look in the JSON API."""
 
+from django.urls import reverse
+from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from archive.links import absolute_url
-from archive.models import Speaker, Transcript, Turn
+from archive.models import Speaker, Topic, Transcript, Turn
 
 
 class AbsoluteUrlMixin:
@@ -39,10 +41,13 @@ class TurnSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     notes = serializers.ListField(child=serializers.CharField(), read_only=True)
     answers = serializers.SerializerMethodField(help_text="Number of the question turn this turn answers.")
     url = serializers.SerializerMethodField(help_text="The turn's permanent page.")
+    topics = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug", help_text="Slugs of the topics the turn speaks about."
+    )
 
     class Meta:
         model = Turn
-        fields = ["position", "number", "speaker_label", "speaker", "text", "notes", "answers", "url"]
+        fields = ["position", "number", "speaker_label", "speaker", "text", "notes", "answers", "topics", "url"]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_answers(self, turn):
@@ -63,7 +68,8 @@ class TranscriptListSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
 class TranscriptDetailSerializer(TranscriptListSerializer):
     """A transcript with its speakers and every live turn, in order.
 
-    Expects ``live_turn_list`` prefetched (turns with speaker and answers selected).
+    Expects ``live_turn_list`` prefetched (turns with speaker and answers selected, topics
+    prefetched).
     """
 
     speakers = serializers.SerializerMethodField()
@@ -115,6 +121,33 @@ class SpeakerDetailSerializer(SpeakerListSerializer):
 
     class Meta(SpeakerListSerializer.Meta):
         fields = SpeakerListSerializer.Meta.fields + ["labels", "transcripts"]
+
+
+class TopicListSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The topic's page.")
+    turn_count = serializers.IntegerField(read_only=True, help_text="Turns that speak about the topic.")
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "kind", "url", "turn_count"]
+
+
+class TopicDetailSerializer(TopicListSerializer):
+    """A topic with the words that tag a turn with it, and where to find its turns."""
+
+    aliases = serializers.SerializerMethodField(help_text="Words and phrases that tag a turn with the topic.")
+    turns = serializers.SerializerMethodField(help_text="The API search for the turns about this topic, newest first.")
+
+    class Meta(TopicListSerializer.Meta):
+        fields = TopicListSerializer.Meta.fields + ["description", "aliases", "turns"]
+
+    def get_aliases(self, topic) -> list[str]:
+        return topic.alias_list()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_turns(self, topic):
+        query = urlencode({"topic": topic.slug, "sort": "newest"})
+        return absolute_url(self.context.get("request"), f"{reverse('api_search')}?{query}")
 
 
 class TranscriptFilterSerializer(serializers.Serializer):

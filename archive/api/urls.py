@@ -12,4 +12,6 @@ urlpatterns = [
     path("transcripts/<slug:slug>/", views.TranscriptDetail.as_view(), name="api_transcript_detail"),
     path("speakers/", views.SpeakerList.as_view(), name="api_speaker_list"),
     path("speakers/<slug:slug>/", views.SpeakerDetail.as_view(), name="api_speaker_detail"),
+    path("topics/", views.TopicList.as_view(), name="api_topic_list"),
+    path("topics/<slug:slug>/", views.TopicDetail.as_view(), name="api_topic_detail"),
 ]

@@ -1,4 +1,4 @@
-"""The read-only JSON API: transcripts with their turns, and speakers.
+"""The read-only JSON API: transcripts with their turns, speakers and topics.
 
 Every endpoint runs a fixed number of queries, whatever the size of a transcript.
 """
@@ -14,11 +14,13 @@ from rest_framework import generics
 from archive.api.serializers import (
     SpeakerDetailSerializer,
     SpeakerListSerializer,
+    TopicDetailSerializer,
+    TopicListSerializer,
     TranscriptDetailSerializer,
     TranscriptFilterSerializer,
     TranscriptListSerializer,
 )
-from archive.models import SlugRedirect, Speaker, Transcript, Turn
+from archive.models import SlugRedirect, Speaker, Topic, Transcript, Turn
 
 LIVE = Q(turns__position__isnull=False)
 
@@ -62,7 +64,7 @@ class TranscriptDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        turns = Turn.objects.live().select_related("speaker", "answers").order_by("position")
+        turns = Turn.objects.live().select_related("speaker", "answers").prefetch_related("topics").order_by("position")
         return Transcript.objects.with_turn_counts().prefetch_related(
             Prefetch("turns", queryset=turns, to_attr="live_turn_list")
         )
@@ -111,3 +113,26 @@ class SpeakerDetail(generics.RetrieveAPIView):
             .newest_first()
         )
         return speaker
+
+
+def _topics_with_counts():
+    return Topic.objects.annotate(turn_count=Count("turns", filter=LIVE))
+
+
+class TopicList(generics.ListAPIView):
+    """Countries, organisations and themes, by name, with how many turns speak about each."""
+
+    serializer_class = TopicListSerializer
+
+    def get_queryset(self):
+        return _topics_with_counts().order_by("name")
+
+
+class TopicDetail(generics.RetrieveAPIView):
+    """One topic, the words that tag a turn with it, and the search that lists its turns."""
+
+    serializer_class = TopicDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _topics_with_counts()
