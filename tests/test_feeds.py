@@ -181,7 +181,7 @@ def test_search_feed_is_an_alert_for_new_matching_answers(client, indexed):
     assert root.find(f"{ATOM}title").text == "Search: spheres of influence · Diplomatic Transcript Archive"
     assert [link for _, link in entries(root)] == [f"http://testserver{answer.get_absolute_url()}"]
     assert root.find(f"{ATOM}link[@rel='alternate']").get("href") == (
-        "http://testserver/search/?q=spheres+of+influence&sort=newest"
+        "http://testserver/search/?q=spheres+of+influence&sort=added"
     )
     # A transcript added later with a matching answer appears at the top of the feed.
     later, _, later_answer = sharing_data.interview(
@@ -194,6 +194,24 @@ def test_search_feed_is_an_alert_for_new_matching_answers(client, indexed):
         f"http://testserver{later_answer.get_absolute_url()}",
         f"http://testserver{answer.get_absolute_url()}",
     ]
+
+
+def test_search_feed_alerts_to_an_old_transcript_added_today(client, indexed, monkeypatch):
+    # Only the newest few matches are read for the feed; an interview from 2010 stored today
+    # must be among them, as it is news to whoever follows the search.
+    from archive.sharing import feeds
+    from archive.search.indexing import index_transcripts
+
+    monkeypatch.setattr(feeds, "SEARCH_WINDOW", 1)
+    backfilled, _, old_answer = sharing_data.interview(
+        slug="2010-03-01-backfilled", source_key="backfilled", date=datetime.date(2010, 3, 1), title="An old interview"
+    )
+    index_transcripts([backfilled.pk])
+    links = [link for _, link in entries(atom(client, "/feeds/search/", q="spheres of influence"))]
+    assert links == [f"http://testserver{old_answer.get_absolute_url()}"]
+    # The search page offers the same order.
+    page = client.get("/search/", {"q": "spheres of influence", "sort": "added"})
+    assert [r.turn for r in page.context["result"].results][0] == old_answer
 
 
 def test_search_feed_keeps_the_filters(client, indexed):

@@ -174,7 +174,7 @@ def test_count_is_exact_and_the_same_on_every_page_and_order(corpus):
     indexing.index_transcripts([interview.pk])
     expected = Turn.objects.live().filter(text__icontains="consequences").count()
     seen = set()
-    for sort in ("relevance", "newest", "oldest"):
+    for sort in ("relevance", "newest", "oldest", "added"):
         for page in (1, 2, 3):
             result = search(SearchParams(q="consequences", sort=sort, page=page))
             assert result.total == expected

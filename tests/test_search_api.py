@@ -70,7 +70,7 @@ def test_pages_counts_and_facets(client, archive):
     assert {f["value"]: f["count"] for f in first["facets"]["year"]} == {"2023": 25, "2022": 2}
     assert {f["value"]: f["count"] for f in first["facets"]["kind"]} == {"press-briefing": 25, "interview": 2}
     assert first["facets"]["topic"] == [{"value": "sanctions", "label": "Sanctions", "count": 1}]
-    for sort in ("newest", "oldest"):
+    for sort in ("newest", "oldest", "added"):
         assert get(client, q="sanctions", sort=sort).json()["count"] == 27
 
 

@@ -38,7 +38,8 @@ from archive.search.analysis import STEMMING_ANALYZER
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, IndexWriteError, searching
 
-SORTS = ("relevance", "newest", "oldest")
+# "added": the transcripts stored last first, whatever the date of the event.
+SORTS = ("relevance", "newest", "oldest", "added")
 FACET_FIELDS = ("speaker", "topics", "year", "kind")
 MULTI_VALUED = frozenset({"topics"})
 
@@ -206,7 +207,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if not docs or end <= start:
                 return hits
             if chosen is None:
-                rank = _rank_table(slot, "oldest" if sort == "oldest" else "newest")
+                rank = _rank_table(slot, sort if sort in ("oldest", "added") else "newest")
                 chosen = [(d, 0.0) for d in heapq.nsmallest(end, docs, key=rank.__getitem__)[start:end]]
             hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
             return hits
@@ -381,7 +382,8 @@ def _column_table(slot, name) -> list:
 
 
 def _rank_table(slot, order: str) -> list[int]:
-    """Each document's place in the newest-first or oldest-first order (undated last)."""
+    """Each document's place in the newest-first or oldest-first order of events (undated
+    last), or in the order transcripts were added (the highest primary key first)."""
     key = ("rank", order)
     rank = slot.tables.get(key)
     if rank is None:
@@ -389,7 +391,9 @@ def _rank_table(slot, order: str) -> list[int]:
         undated = _raw_column(slot, "undated")
         transcript = _raw_column(slot, "transcript_pk")
         position = _raw_column(slot, "position")
-        if order == "newest":
+        if order == "added":
+            ordered = sorted(range(len(day)), key=lambda d: (-transcript[d], position[d]))
+        elif order == "newest":
             ordered = sorted(range(len(day)), key=lambda d: (undated[d], -day[d], -transcript[d], position[d]))
         else:
             ordered = sorted(range(len(day)), key=lambda d: (undated[d], day[d], transcript[d], position[d]))

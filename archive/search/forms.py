@@ -7,7 +7,9 @@ from django import forms
 from archive.models import Transcript
 from archive.search.service import SORTS, SearchParams
 
-SORT_CHOICES = [("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+SORT_CHOICES = [
+    ("relevance", "Best match"), ("newest", "Newest first"), ("oldest", "Oldest first"), ("added", "Recently added"),
+]
 
 
 class SearchForm(forms.Form):

@@ -15,12 +15,11 @@ from whoosh import query as wq
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.search.analysis import fold
 from archive.search.analysis import words as analyse
-from archive.search.backend import FACET_FIELDS, get_backend
+from archive.search.backend import FACET_FIELDS, SORTS, get_backend
 from archive.search.documents import spoken_text
 from archive.search.highlight import highlight
 from archive.search.query import STOPWORDS, ParsedQuery, parse
 
-SORTS = ("relevance", "newest", "oldest")
 PER_PAGE = 20
 MAX_PAGE = 10_000
 # Facet values shown beside the results, most frequent first (years and kinds: all).

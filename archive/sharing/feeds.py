@@ -291,13 +291,14 @@ class SearchFeed(ArchiveFeed):
         query = request.GET.get("q", "").strip()
         label = f"Search: {query}" if query else "Search: all answers"
         params = request.GET.copy()
-        params["sort"] = "newest"
+        params["sort"] = "added"
         params.pop("page", None)
         link = reverse("search") + "?" + params.urlencode()
         scope = _scope(request, root, label, link, "New answers matching this search, newest first.")
-        # The search orders by the date of the event; an alert is about what was added
-        # lately, so a wider window of the newest matches is ordered by when they arrived.
-        turns = search_turns(params, limit=SEARCH_WINDOW, sort="newest")
+        # An alert is about what arrived lately, whatever the date of the event (an old
+        # transcript added today is news to a subscriber): the search orders by transcript
+        # added, and the window is ordered by when each answer arrived.
+        turns = search_turns(params, limit=SEARCH_WINDOW, sort="added")
         turns.sort(key=lambda turn: (turn.created, turn.pk), reverse=True)
         scope.entries = turn_entries(turns[:FEED_ITEMS], root)
         return scope
