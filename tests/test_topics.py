@@ -198,18 +198,28 @@ def test_unknown_topic_is_404(client, tagged):
     assert client.get(reverse("topic_detail", kwargs={"slug": "atlantis"})).status_code == 404
 
 
-@pytest.mark.django_db
-def test_staff_extend_the_vocabulary_in_the_admin(
-    client, search_index, django_user_model, django_capture_on_commit_callbacks
-):
-    load_vocabulary()
-    t = transcript("Remarks", datetime.date(2024, 5, 1))
-    (turn,) = add_turns(t, (speaker("Ned Price"), "We discussed the Zangezur corridor at length."))
-    tag_turns([turn])
+def vocabulary_tagged_turn(text):
+    """One turn of a 2024 transcript, tagged from the vocabulary file, and indexed."""
     from archive.search.indexing import index_transcripts
 
+    load_vocabulary()
+    t = transcript("Remarks", datetime.date(2024, 5, 1))
+    (turn,) = add_turns(t, (speaker("Ned Price"), text))
+    tag_turns([turn])
     index_transcripts([t.pk])
+    return turn
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "pw"))
+    return client
+
+
+@pytest.mark.django_db
+def test_staff_extend_the_vocabulary_in_the_admin(staff_client, search_index, django_capture_on_commit_callbacks):
+    client = staff_client
+    turn = vocabulary_tagged_turn("We discussed the Zangezur corridor at length.")
     armenia = Topic.objects.get(slug="armenia")
     form = {
         "name": armenia.name,
@@ -227,14 +237,11 @@ def test_staff_extend_the_vocabulary_in_the_admin(
 
 @pytest.mark.django_db
 def test_topics_staff_set_by_hand_outlast_every_automatic_tagging(
-    client, search_index, django_user_model, django_capture_on_commit_callbacks
+    staff_client, search_index, django_capture_on_commit_callbacks
 ):
-    load_vocabulary()
-    t = transcript("Remarks", datetime.date(2024, 5, 1))
-    (turn,) = add_turns(t, (speaker("Ned Price"), "We discussed trade at length."))
-    tag_turns([turn])
+    client = staff_client
+    turn = vocabulary_tagged_turn("We discussed trade at length.")
     assert {x.slug for x in turn.topics.all()} == {"trade"}
-    client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "pw"))
     url = reverse("admin:archive_turn_change", args=[turn.pk])
 
     def post(text, topics, by_hand=None):
