@@ -184,7 +184,7 @@ class TopicApiTests(ApiTestCase):
     def test_detail_points_at_the_search_for_its_turns(self):
         data = self.get_json("/api/topics/ukraine/")
         self.assertIn("Ukrainian", data["aliases"])
-        self.assertEqual(data["turns"], "http://testserver/api/search/?topic=ukraine&sort=newest")
+        self.assertEqual(data["turns_url"], "http://testserver/api/search/?topic=ukraine&sort=newest")
         self.get_json("/api/topics/atlantis/", status=404)
 
     def test_query_counts_are_fixed(self):

@@ -136,16 +136,16 @@ class TopicDetailSerializer(TopicListSerializer):
     """A topic with the words that tag a turn with it, and where to find its turns."""
 
     aliases = serializers.SerializerMethodField(help_text="Words and phrases that tag a turn with the topic.")
-    turns = serializers.SerializerMethodField(help_text="The API search for the turns about this topic, newest first.")
+    turns_url = serializers.SerializerMethodField(help_text="The API search for the turns about this topic, newest first.")
 
     class Meta(TopicListSerializer.Meta):
-        fields = TopicListSerializer.Meta.fields + ["description", "aliases", "turns"]
+        fields = TopicListSerializer.Meta.fields + ["description", "aliases", "turns_url"]
 
     def get_aliases(self, topic) -> list[str]:
         return topic.alias_list()
 
     @extend_schema_field(OpenApiTypes.URI)
-    def get_turns(self, topic):
+    def get_turns_url(self, topic):
         query = urlencode({"topic": topic.slug, "sort": "newest"})
         return absolute_url(self.context.get("request"), f"{reverse('api_search')}?{query}")
 
