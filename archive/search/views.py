@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from archive.models import Transcript
 from archive.search.forms import SORT_CHOICES, SearchForm
 from archive.search.serializers import SearchResponseSerializer
-from archive.search.service import search
+from archive.search.service import SORTS, search
 
 FACET_TITLES = {"speaker": "Speaker", "topic": "Topic", "year": "Year", "kind": "Kind"}
 
@@ -124,7 +124,7 @@ def _result_json(request, item) -> dict:
         OpenApiParameter("from", OpenApiTypes.DATE, description="Only transcripts dated on or after (YYYY-MM-DD)."),
         OpenApiParameter("to", OpenApiTypes.DATE, description="Only transcripts dated on or before (YYYY-MM-DD)."),
         OpenApiParameter("kind", OpenApiTypes.STR, enum=Transcript.Kind.values, description="Only transcripts of this kind."),
-        OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "newest", "oldest", "added"], description="Order of results: best match, date of the event (newest or oldest first), or recently added to the archive."),
+        OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description="Order of results: best match, date of the event (newest or oldest first), or recently added to the archive."),
         OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1 (20 results a page)."),
     ],
     responses=SearchResponseSerializer,
