@@ -13,6 +13,8 @@ an end marker). Reported, as medians per transcript over the corpus:
   one regular expression (what any parser must at least do);
 - load: ``archive.ingest.loader.load_transcript`` (speakers, answers, topics, one
   transaction) vs a baseline that bulk-inserts the same turns with no resolution at all;
+- a one-megabyte transcript in each layout (the samples repeated), parsed whole, against
+  the same baseline;
 - re-ingest unchanged (the idempotency check) and re-ingest corrected (one turn edited, one
   inserted, one removed: the alignment that keeps addresses stable);
 - indexing the whole corpus through ``archive.search.indexing.index_transcripts``.
@@ -156,6 +158,24 @@ def main():
         del corrected.turns[7]
         corrected_times.append(timed(load_transcript, corrected, corrected_text)[0])
 
+    # One-megabyte transcripts (the samples repeated), parsed whole: the parser must stay
+    # linear on the longest real inputs.
+    samples = ROOT / "fixtures" / "transcripts"
+    big = {
+        "text": (samples / "state-2022-01-09-blinken-cnn-sotu.txt").read_text(encoding="utf-8") * 90,
+        "markdown": (samples / "wh-2021-06-15-background-gaggle-geneva.md").read_text(encoding="utf-8") * 70,
+    }
+    one_megabyte = {}
+    for layout, body in big.items():
+        ours = [timed(parse, body)[0] for _ in range(5)]
+        plain = [timed(baseline_parse, body)[0] for _ in range(5)]
+        one_megabyte[layout] = {
+            "characters": len(body),
+            "parse_ms_median": median_ms(ours),
+            "baseline_parse_ms_median": median_ms(plain),
+            "ratio_to_baseline": round(statistics.median(ours) / statistics.median(plain), 1),
+        }
+
     ids = list(Transcript.objects.exclude(slug__startswith="baseline-").values_list("pk", flat=True))
     index_seconds, _ = timed(index_transcripts, ids)
     turn_count = Turn.objects.live().exclude(transcript__slug__startswith="baseline-").count()
@@ -169,6 +189,7 @@ def main():
         "load_ms_median": median_ms(load_times),
         "baseline_load_ms_median": median_ms(baseline_load_times),
         "load_ratio_to_baseline": round(statistics.median(load_times) / statistics.median(baseline_load_times), 1),
+        "one_megabyte": one_megabyte,
         "reingest_unchanged_ms_median": median_ms(unchanged_times),
         "reingest_corrected_ms_median": median_ms(corrected_times),
         "index_seconds": round(index_seconds, 2),

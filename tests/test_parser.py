@@ -12,6 +12,9 @@ from django.test import SimpleTestCase
 from archive.ingest.parser import parse
 from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
 
+# Longer than any input here may take on the slowest, busiest machine, far shorter than a
+# catastrophic backtrack.
+HANG_SECONDS = 20
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "transcripts"
 NBSP = "\u00a0"
 
@@ -965,15 +968,14 @@ class RobustnessTests(SimpleTestCase):
         p = parse("\ufeffQUESTION:  Hi.\r\n\r\nSECRETARY RUBIO:  Hello.\rThere.\r\n")
         self.assertEqual(labels(p), ["QUESTION", "SECRETARY RUBIO"])
 
-    def test_one_megabyte_transcript_is_fast(self):
+    def test_one_megabyte_transcript_parses_whole(self):
+        # How fast is measured in bench/ingest_bench.py ("one_megabyte"), not here.
         text = (SAMPLES / "state-2022-01-09-blinken-cnn-sotu.txt").read_text(encoding="utf-8") * 90
         markdown = (SAMPLES / "wh-2021-06-15-background-gaggle-geneva.md").read_text(encoding="utf-8") * 70
         for name, body in (("text", text), ("markdown", markdown)):
             with self.subTest(layout=name):
                 self.assertGreater(len(body), 1_000_000)
-                start = time.perf_counter()
                 parsed = parse(body, filename=f"big.{'md' if name == 'markdown' else 'txt'}")
-                self.assertLess(time.perf_counter() - start, 1.0)
                 self.assertGreater(len(parsed.turns), 1000)
 
     def test_pathological_inputs_finish_quickly(self):
@@ -994,7 +996,9 @@ class RobustnessTests(SimpleTestCase):
                     parse(text)
                 except TranscriptError:
                     pass
-                self.assertLess(time.perf_counter() - start, 1.0)
+                # A guard against runaway regular expressions (which take minutes or never
+                # finish), not a speed target: these inputs parse in well under a second.
+                self.assertLess(time.perf_counter() - start, HANG_SECONDS)
 
     def test_random_input_raises_only_transcript_error(self):
         rng = random.Random(20260707)
