@@ -19,6 +19,16 @@ class Speaker(models.Model):
         max_length=300, blank=True, help_text='Office or affiliation where known, e.g. "Secretary of State".'
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    # A person's name in parts, as citations and the API need it. A name known only from a
+    # label ("MR. FERNÁNDEZ HERNÁNDEZ") has a family name and an honorific and no given name.
+    given_name = models.CharField(max_length=200, blank=True, help_text='e.g. "Antony J."')
+    family_name = models.CharField(
+        max_length=200, blank=True, help_text='With its particles and every part of a compound name, e.g. "de la Cruz".'
+    )
+    name_suffix = models.CharField(max_length=20, blank=True, help_text='e.g. "Jr."')
+    honorific = models.CharField(
+        max_length=40, blank=True, help_text='How a label named someone whose given name is unknown, e.g. "Mr."'
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -37,11 +47,31 @@ class Speaker(models.Model):
         return self.kind == self.Kind.ROLE
 
 
+class SpeakerRedirect(models.Model):
+    """The address of a speaker merged into another; it answers with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    # The merged speaker's name: ingest that resolves a label to this name again finds the kept speaker.
+    old_name = models.CharField(max_length=200, blank=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="old_slugs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.speaker.slug}"
+
+
 class SpeakerLabel(models.Model):
     """A label a speaker was printed under ("SECRETARY BLINKEN", "Secretary Blinken")."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="labels")
     label = models.CharField(max_length=200)
+    pinned = models.BooleanField(
+        default=False,
+        help_text="Staff gave this label to this speaker by hand (a merge or a split): ingest follows it.",
+    )
 
     class Meta:
         ordering = ["label"]
