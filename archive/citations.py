@@ -135,11 +135,22 @@ def split_name(full, literal=False):
     return Name(full=full, family=" ".join(words[family_start:]), given=" ".join(words[:family_start]), suffix=suffix)
 
 
+def name_of(speaker_name, kind="person", given="", family="", suffix=""):
+    """A speaker's Name for citations: the stored name parts where the archive has them
+    (a compound family name, a family name printed first, a name known only from a
+    label), else the display name split."""
+    if kind != "person":
+        return Name(full=speaker_name)
+    if family:
+        return Name(full=speaker_name, family=family, given=given, suffix=suffix)
+    return split_name(speaker_name)
+
+
 def speaker_name(turn):
     """The name a citation gives for who spoke a turn, or None when nobody is known."""
     if turn.speaker_id:
         speaker = turn.speaker
-        return split_name(speaker.name, literal=speaker.kind == speaker.Kind.ROLE)
+        return name_of(speaker.name, speaker.kind, speaker.given_name, speaker.family_name, speaker.name_suffix)
     label = (turn.speaker_label or "").strip()
     if label:
         return Name(full=label.title() if label.isupper() else label)
@@ -211,7 +222,10 @@ def transcript_people(transcript):
     rows = list(
         transcript.turns.live()
         .order_by("position")
-        .values("id", "answers_id", "speaker_label", "speaker_id", "speaker__name", "speaker__kind")
+        .values(
+            "id", "answers_id", "speaker_label", "speaker_id", "speaker__name", "speaker__kind",
+            "speaker__given_name", "speaker__family_name", "speaker__name_suffix",
+        )
     )
     question_ids = {row["answers_id"] for row in rows if row["answers_id"]}
     askers = Counter()
@@ -220,7 +234,9 @@ def transcript_people(transcript):
     for row in rows:
         if row["speaker_id"] is None or row["speaker__kind"] != "person":
             continue
-        names[row["speaker_id"]] = row["speaker__name"]
+        names[row["speaker_id"]] = name_of(
+            row["speaker__name"], "person", row["speaker__given_name"], row["speaker__family_name"], row["speaker__name_suffix"]
+        )
         if _is_question(row, question_ids):
             askers[row["speaker_id"]] += 1
         elif row["speaker_id"] not in answerers:
@@ -230,8 +246,8 @@ def transcript_people(transcript):
         interviewer = askers.most_common(1)[0][0]
     authors = [pk for pk in answerers if pk != interviewer]
     return (
-        tuple(split_name(names[pk]) for pk in authors),
-        split_name(names[interviewer]) if interviewer else None,
+        tuple(names[pk] for pk in authors),
+        names[interviewer] if interviewer else None,
     )
 
 
@@ -543,7 +559,13 @@ def _bibtex_url(url):
 def _bibtex_name(name):
     if name.literal:
         return "{" + bibtex_escape(name.full) + "}"
-    return bibtex_escape(name.inverted())
+    # BibTeX reads "von Last, Jr, First": the suffix goes between family and given name,
+    # and a compound family name is braced so that it is not split.
+    family = bibtex_escape(name.family)
+    if " " in name.family and not name.family.split()[0].islower():
+        family = "{" + family + "}"
+    parts = [family, bibtex_escape(name.suffix), bibtex_escape(name.given)] if name.suffix else [family, bibtex_escape(name.given)]
+    return ", ".join(p for p in parts if p) if name.given or name.suffix else family
 
 
 def bibtex(data):

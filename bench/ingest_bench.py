@@ -9,7 +9,7 @@ Synthetic transcripts are built, with a fixed seed, from sentences of the sample
 in the State Department layout (header block, `QUESTION:` / `SECRETARY X:` labels, notes,
 an end marker). Reported, as medians per transcript over the corpus:
 
-- parse: ``archive.ingest.parser.parse`` vs a baseline that only splits on label lines with
+- parse: ``archive.ingest.parsing.parse`` vs a baseline that only splits on label lines with
   one regular expression (what any parser must at least do);
 - load: ``archive.ingest.loader.load_transcript`` (speakers, answers, topics, one
   transaction) vs a baseline that bulk-inserts the same turns with no resolution at all;
@@ -116,7 +116,7 @@ def main():
     from django.db import transaction
 
     from archive.ingest.loader import load_transcript
-    from archive.ingest.parser import parse
+    from archive.ingest.parsing import parse
     from archive.models import Transcript, Turn
     from archive.search.indexing import index_transcripts
 

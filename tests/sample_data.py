@@ -17,7 +17,8 @@ def build_archive(test_class):
     """Create the rows and keep handles on ``test_class`` (call from setUpTestData)."""
     cls = test_class
     cls.blinken = Speaker.objects.create(
-        name="Antony J. Blinken", slug="antony-j-blinken", title="Secretary of State", kind=Speaker.Kind.PERSON
+        name="Antony J. Blinken", slug="antony-j-blinken", title="Secretary of State", kind=Speaker.Kind.PERSON,
+        given_name="Antony J.", family_name="Blinken",
     )
     SpeakerLabel.objects.create(speaker=cls.blinken, label="SECRETARY BLINKEN")
     cls.price = Speaker.objects.create(

@@ -142,8 +142,9 @@ class SpeakerApiTests(ApiTestCase):
         self.assertEqual(
             by_slug["antony-j-blinken"],
             {
-                "slug": "antony-j-blinken", "name": "Antony J. Blinken", "title": "Secretary of State",
-                "kind": "person", "url": "http://testserver/speakers/antony-j-blinken/",
+                "slug": "antony-j-blinken", "name": "Antony J. Blinken",
+                "name_parts": {"given": "Antony J.", "family": "Blinken", "suffix": "", "honorific": ""},
+                "title": "Secretary of State", "kind": "person", "url": "http://testserver/speakers/antony-j-blinken/",
                 "turn_count": 2, "transcript_count": 1,
             },
         )

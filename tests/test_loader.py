@@ -93,7 +93,7 @@ class SpeakerResolutionTests(TestCase):
     def test_unlabelled_remarks_are_attributed_from_metadata_or_left_unattributed(self):
         named = load(transcript([("", "Good afternoon.")], speakers={"": Person("Secretary Blinken")}, title="Remarks"))
         anonymous = load(transcript([("", "A readout.")], title="Readout"))
-        self.assertEqual(named.transcript.turns.get().speaker.name, "Secretary Blinken")
+        self.assertEqual(named.transcript.turns.get().speaker.name, "Antony J. Blinken")
         self.assertIsNone(anonymous.transcript.turns.get().speaker)
 
 

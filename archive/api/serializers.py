@@ -89,14 +89,24 @@ class TranscriptDetailSerializer(TranscriptListSerializer):
         return TranscriptSpeakerSerializer(list(speakers.values()), many=True, context=self.context).data
 
 
+class NameSerializer(serializers.Serializer):
+    """A person's name in parts, as a citation needs it; empty parts for a role."""
+
+    given = serializers.CharField(source="given_name", help_text='"Antony J."; empty when only a label named them.')
+    family = serializers.CharField(source="family_name", help_text='"Blinken", "de la Cruz", "Chaves Robles".')
+    suffix = serializers.CharField(source="name_suffix", help_text='"Jr."')
+    honorific = serializers.CharField(help_text='"Mr." of a person known only as "MR. KIRBY".')
+
+
 class SpeakerListSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The speaker's page.")
     turn_count = serializers.IntegerField(read_only=True)
     transcript_count = serializers.IntegerField(read_only=True)
+    name_parts = NameSerializer(source="*", read_only=True)
 
     class Meta:
         model = Speaker
-        fields = ["slug", "name", "title", "kind", "url", "turn_count", "transcript_count"]
+        fields = ["slug", "name", "name_parts", "title", "kind", "url", "turn_count", "transcript_count"]
 
 
 class SpeakerTranscriptSerializer(AbsoluteUrlMixin, serializers.ModelSerializer):

@@ -19,9 +19,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive.ingest import speakers as speaker_rules
-from archive.ingest.types import ParsedTranscript, ParsedTurn, Person, TranscriptError
-from archive.models import SlugRedirect, Speaker, SpeakerLabel, Transcript, Turn, TurnRevision
+from archive.ingest.types import ParsedTranscript, ParsedTurn, TranscriptError
+from archive.models import SlugRedirect, Transcript, Turn, TurnRevision
+from archive.speakers.attribution import is_question_label, resolve_speakers
+from archive.speakers.labels import read_label
+from archive.speakers.names import fold
 from archive.topics import tag_turns
 
 # Roles whose turns never answer a question: they ask, chair or relay.
@@ -115,162 +117,11 @@ def _is_old_slug(slug: str) -> bool:
     return SlugRedirect.objects.filter(old_slug=slug).exists()
 
 
-# Speakers ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who a printed label stands for, before any Speaker row exists."""
-
-    name: str
-    title: str = ""
-    is_role: bool = False
-
-
-def attribute_labels(parsed: ParsedTranscript, known_label=None) -> dict[str, Attribution | None]:
-    """Decide who every label printed in ``parsed`` stands for (None: unattributed text).
-
-    Writes nothing. ``known_label(label)`` may return a stored Speaker that an earlier
-    transcript printed under the same label; without it the decision rests on the text and
-    the officeholder list alone (what ``ingest --json`` shows).
-    """
-    labels = list(dict.fromkeys(turn.speaker_label for turn in parsed.turns))
-    readings = {label: speaker_rules.read_label(label) for label in labels if label}
-    people: dict[str, Person | None] = {}
-    roles: dict[str, str] = {}
-    for label in labels:
-        if not label:
-            people[label] = parsed.speakers.get("")
-            continue
-        reading = readings[label]
-        hint = parsed.speakers.get(label)
-        if hint:
-            if reading.role == "Question" and not hint.title and parsed.outlet:
-                # An interviewer is known by the outlet they ask for: "Jake Tapper, CNN".
-                hint = Person(hint.name, parsed.outlet)
-            people[label] = _fuller(hint)
-        elif reading.is_role:
-            roles[label] = reading.role
-        elif not reading.office_only:
-            people[label] = _person_for_surname(reading, parsed, known_label)
-
-    # "THE PRESIDENT" beside "PRESIDENT BIDEN": the office-only label is whoever holds that
-    # office among the named labels, preferring the officeholder on the day.
-    for label in labels:
-        reading = readings.get(label)
-        if reading is None or not reading.office_only or label in people:
-            continue
-        same_office = [other for other in labels if other in people and people[other] and readings.get(other)
-                       and readings[other].office == reading.office and readings[other].surname]
-        holder = speaker_rules.officeholder_for(reading, parsed.date)
-        chosen = None
-        if holder:
-            chosen = next((people[o] for o in same_office
-                           if speaker_rules.name_key(people[o].name) == speaker_rules.name_key(holder.name)), None)
-            chosen = chosen or Person(holder.name, holder.title)
-        elif len(same_office) == 1:
-            chosen = people[same_office[0]]
-        if chosen:
-            people[label] = chosen
-        else:
-            roles[label] = speaker_rules.display_label(label)
-
-    attributions: dict[str, Attribution | None] = {}
-    for label in labels:
-        if label in roles:
-            attributions[label] = Attribution(roles[label], is_role=True)
-        elif people.get(label):
-            attributions[label] = Attribution(people[label].name, people[label].title)
-        else:
-            attributions[label] = None
-    return attributions
-
-
-def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
-    """Map every label printed in ``parsed`` to a Speaker, creating the ones not stored yet."""
-    resolved: dict[str, Speaker | None] = {}
-    for label, who in attribute_labels(parsed, known_label=_known_speaker_for_label).items():
-        if who is None:
-            speaker = None
-        elif who.is_role:
-            speaker = _role_speaker(who.name)
-        else:
-            speaker = _person_speaker(Person(who.name, who.title), label)
-        if speaker and label:
-            SpeakerLabel.objects.get_or_create(speaker=speaker, label=label)
-        resolved[label] = speaker
-    return resolved
-
-
-def _fuller(person: Person) -> Person:
-    """Prefer the officeholder list's fuller spelling ("Antony J. Blinken") of a name the text gave."""
-    key = speaker_rules.name_key(person.name)
-    for holder in speaker_rules.officeholders():
-        if speaker_rules.name_key(holder.name) == key:
-            return Person(holder.name, person.title or holder.title)
-    return person
-
-
-def _person_for_surname(reading: speaker_rules.LabelReading, parsed: ParsedTranscript, known_label=None) -> Person | None:
-    if reading.name:
-        return _fuller(Person(reading.name, reading.label.partition(",")[2].strip()))
-    for participant in parsed.participants:
-        if speaker_rules.surname_of(participant.name) == reading.surname:
-            return _fuller(participant)
-    holder = speaker_rules.officeholder_for(reading, parsed.date)
-    if holder:
-        return Person(holder.name, holder.title)
-    existing = known_label(reading.label) if known_label else None
-    if existing:
-        return Person(existing.name, existing.title)
-    return Person(speaker_rules.display_label(reading.label), "")
-
-
-def _known_speaker_for_label(label: str) -> Speaker | None:
-    folded = speaker_rules.fold(label)
-    for row in SpeakerLabel.objects.filter(label__iexact=label, speaker__kind=Speaker.Kind.PERSON).select_related("speaker"):
-        if speaker_rules.fold(row.label) == folded:
-            return row.speaker
-    return None
-
-
-def _person_speaker(person: Person, label: str) -> Speaker:
-    key = speaker_rules.name_key(person.name)
-    surname = speaker_rules.surname_of(person.name)
-    candidates = Speaker.objects.filter(kind=Speaker.Kind.PERSON, name__icontains=surname) if surname else []
-    for speaker in candidates:
-        if speaker_rules.name_key(speaker.name) == key:
-            if person.title and not speaker.title:
-                speaker.title = person.title
-                speaker.save(update_fields=["title", "modified"])
-            return speaker
-    return Speaker.objects.create(
-        name=person.name, title=person.title, kind=Speaker.Kind.PERSON, slug=_unique_speaker_slug(person.name)
-    )
-
-
-def _role_speaker(role: str) -> Speaker:
-    slug = slugify(role) or "role"
-    speaker = Speaker.objects.filter(kind=Speaker.Kind.ROLE, name=role).first()
-    if speaker:
-        return speaker
-    return Speaker.objects.create(name=role, kind=Speaker.Kind.ROLE, slug=_unique_speaker_slug(role, base=slug))
-
-
-def _unique_speaker_slug(name: str, base: str = "") -> str:
-    base = base or slugify(speaker_rules.fold(name)) or "speaker"
-    slug, counter = base, 2
-    while Speaker.objects.filter(slug=slug).exists():
-        slug = f"{base}-{counter}"
-        counter += 1
-    return slug
-
-
 # Turns -------------------------------------------------------------------------------------
 
 
 def _turn_key(label: str, text: str) -> tuple[str, str]:
-    return (speaker_rules.fold(label), re.sub(r"\s+", " ", text).strip())
+    return (fold(label), re.sub(r"\s+", " ", text).strip())
 
 
 def _similar(old: Turn, new: ParsedTurn) -> bool:
@@ -373,7 +224,7 @@ def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolve
 
 
 def is_question(turn: Turn) -> bool:
-    return speaker_rules.read_label(turn.speaker_label).role == "Question"
+    return is_question_label(turn.speaker_label)
 
 
 def _link_answers(turns: list[Turn]) -> None:
@@ -385,7 +236,7 @@ def _link_answers(turns: list[Turn]) -> None:
             target = None
             question = turn
         else:
-            role = speaker_rules.read_label(turn.speaker_label).role
+            role = read_label(turn.speaker_label).role
             target = question if question and role not in NON_ANSWERING_ROLES else None
         if turn.answers_id != (target.pk if target else None):
             turn.answers = target

@@ -10,8 +10,9 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.loader import attribute_labels, load_transcript
-from archive.ingest.parser import parse
+from archive.ingest.loader import load_transcript
+from archive.speakers.attribution import attribute_labels
+from archive.ingest.parsing import parse
 from archive.ingest.reading import decode_transcript, read_transcript
 from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
 

@@ -1,0 +1,252 @@
+"""Who every label of one transcript stands for, and the Speaker rows behind them.
+
+The loader calls ``resolve_speakers`` once per transcript. Evidence is weighed in this
+order: a label staff pinned to a speaker; a role ("QUESTION", "AIDE"); what the text
+itself says of the label (a headline, a byline, an introduction, checked against the
+label's surname); a full name printed in the label; a participant of the same surname;
+the officeholder list on the transcript's date; the archive's earlier use of the label;
+and last, the label itself as a family name with its honorific ("Mr. Kirby").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.text import slugify
+
+from archive.ingest.types import ParsedTranscript, Person
+from archive.models import Speaker, SpeakerLabel, SpeakerRedirect
+
+from .labels import LabelReading, display_label, label_display_name, read_label
+from .names import PersonName, clean_name, fold, looks_like_name, name_key, name_parts, readable
+from .officeholders import Officeholder, holder_named, officeholder_for, serving_on
+from .vocabulary import OFFICE_WORDS
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a printed label stands for, before any Speaker row exists."""
+
+    name: str
+    title: str = ""
+    is_role: bool = False
+    parts: PersonName = field(default_factory=PersonName)
+    speaker_id: int | None = None  # a stored speaker staff pinned the label to
+
+
+def is_question_label(label: str) -> bool:
+    return read_label(label).role == "Question"
+
+
+def attribute_labels(parsed: ParsedTranscript, known=None) -> dict[str, Attribution | None]:
+    """Decide who every label printed in ``parsed`` stands for (None: unattributed text).
+
+    Writes nothing. ``known`` (an ``ArchiveSpeakers``) lets stored speakers count as
+    evidence; without it the decision rests on the text and the officeholder list alone
+    (what ``ingest --json`` shows).
+    """
+    labels = list(dict.fromkeys(turn.speaker_label for turn in parsed.turns))
+    readings = {label: read_label(label) for label in labels if label}
+    found: dict[str, Attribution | None] = {}
+    for label in labels:
+        if not label:
+            hint = parsed.speakers.get("")
+            found[label] = _from_hint(hint, None, parsed) if hint else None
+            continue
+        reading = readings[label]
+        pinned = known.pinned(label) if known else None
+        if pinned is not None:
+            found[label] = Attribution(pinned.name, pinned.title, pinned.is_role, speaker_id=pinned.pk)
+            continue
+        hint = parsed.speakers.get(label)
+        if reading.is_role:
+            # Only an interview's questions have one person behind them (the parser says so).
+            person = _from_hint(hint, None, parsed) if hint and reading.role == "Question" else None
+            found[label] = person or Attribution(reading.role, is_role=True)
+            continue
+        person = _from_hint(hint, reading, parsed) if hint else None
+        if person is None and reading.name:
+            person = _from_hint(Person(reading.name, reading.label.partition(",")[2].strip()), reading, parsed)
+        if person is None and not reading.office_only:
+            person = _from_surname(reading, parsed, known)
+        if person is not None:
+            found[label] = person
+
+    # "THE PRESIDENT" beside "PRESIDENT BIDEN": the office-only label is whoever holds that
+    # office among the named labels, preferring the officeholder on the day.
+    for label in labels:
+        reading = readings.get(label)
+        if reading is None or label in found or not reading.office_only:
+            continue
+        same_office = [
+            other for other in labels
+            if found.get(other) and not found[other].is_role and readings.get(other)
+            and readings[other].office == reading.office and readings[other].family
+        ]
+        holder = officeholder_for(reading, parsed.date)
+        chosen = None
+        if holder:
+            key = name_key(holder.name)
+            chosen = next((found[o] for o in same_office if name_key(found[o].name) == key), None)
+            chosen = chosen or _from_holder(holder, parsed)
+        elif len(same_office) == 1:
+            chosen = found[same_office[0]]
+        found[label] = chosen or Attribution(display_label(label), is_role=True)
+    return {label: found.get(label) for label in labels}
+
+
+def _names_surname(name: str, reading: LabelReading | None) -> bool:
+    """Whether ``name`` can be the person ``reading`` names: it contains the label's surname."""
+    if reading is None or not reading.surname:
+        return True
+    words = set()
+    for word in fold(name).replace(".", " ").split():
+        words.add(word)
+        words.update(word.split("-"))
+    return reading.surname in words or all(w in words for w in reading.surname.split("-"))
+
+
+def _from_hint(hint: Person, reading: LabelReading | None, parsed: ParsedTranscript) -> Attribution | None:
+    """A person the text names for a label, if the name holds up."""
+    name = clean_name(hint.name)
+    if not name or not looks_like_name(name) or not _names_surname(name, reading):
+        return None
+    holder = holder_named(name)
+    if holder:
+        return _from_holder(holder, parsed, title=_clean_title(hint.title) or parsed.outlet)
+    if len(name.split()) < 2:
+        # "Secretary Blinken" in a headline: read it as a label would be read.
+        as_label = read_label(hint.name)
+        if reading is None and as_label.family and as_label.honorific:
+            return _from_surname(as_label, parsed, None)
+        return None
+    family_hint = reading.family if reading and reading.family else ""
+    parts = name_parts(name, family_hint=family_hint)
+    return Attribution(parts.full if parts.honorific else name, _clean_title(hint.title) or parsed.outlet, parts=parts)
+
+
+def _from_holder(holder: Officeholder, parsed: ParsedTranscript, title: str = "") -> Attribution:
+    on_day = serving_on(holder.name, parsed.date)
+    return Attribution(holder.name, (on_day or holder).title if (on_day or not title) else title, parts=holder.parts)
+
+
+def _from_surname(reading: LabelReading, parsed: ParsedTranscript, known) -> Attribution:
+    for participant in parsed.participants:
+        if _names_surname(clean_name(participant.name), reading) and reading.surname:
+            person = _from_hint(participant, reading, parsed)
+            if person:
+                return person
+    holder = officeholder_for(reading, parsed.date)
+    if holder:
+        return _from_holder(holder, parsed)
+    existing = known.by_label(reading.label) if known else None
+    if existing is not None:
+        return Attribution(existing.name, existing.title, speaker_id=existing.pk)
+    family = readable(reading.family)
+    return Attribution(
+        label_display_name(reading), parts=PersonName(family=family, honorific=reading.honorific)
+    )
+
+
+def _clean_title(title: str) -> str:
+    """A title without the fragments a headline leaves: "Coordinator for" -> "Coordinator",
+    "Homeland Security Advisor Dr." -> "Homeland Security Advisor", "And" -> ""."""
+    words = title.replace(",", " ").split()
+    while words and (fold(words[-1]).rstrip(".") in {"dr", "mr", "ms", "mrs", "the", "and", "for", "of", "to", "on", "by", "with"}):
+        words.pop()
+    while words and fold(words[0]) in {"and", "the", "by", "with", "of", "for"}:
+        words.pop(0)
+    if not any(fold(w) in OFFICE_WORDS for w in words):
+        return ""
+    return " ".join(words)
+
+
+# The archive's side ----------------------------------------------------------------------
+
+
+class ArchiveSpeakers:
+    """What the archive already knows about labels: staff's pins and earlier attributions."""
+
+    def pinned(self, label: str) -> Speaker | None:
+        folded = fold(label)
+        rows = SpeakerLabel.objects.filter(label__iexact=label, pinned=True).select_related("speaker").order_by("-pk")
+        return next((row.speaker for row in rows if fold(row.label) == folded), None)
+
+    def by_label(self, label: str) -> Speaker | None:
+        folded = fold(label)
+        rows = SpeakerLabel.objects.filter(label__iexact=label, speaker__kind=Speaker.Kind.PERSON).select_related("speaker")
+        return next((row.speaker for row in rows if fold(row.label) == folded), None)
+
+
+def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
+    """Map every label printed in ``parsed`` to a Speaker, creating the ones not stored yet."""
+    resolved: dict[str, Speaker | None] = {}
+    for label, who in attribute_labels(parsed, known=ArchiveSpeakers()).items():
+        if who is None:
+            speaker = None
+        elif who.speaker_id:
+            speaker = Speaker.objects.get(pk=who.speaker_id)
+        elif who.is_role:
+            speaker = role_speaker(who.name)
+        else:
+            speaker = person_speaker(who)
+        if speaker and label:
+            SpeakerLabel.objects.get_or_create(speaker=speaker, label=label)
+        resolved[label] = speaker
+    return resolved
+
+
+def _last_word(name: str) -> str:
+    words = [w for w in name.split() if fold(w).rstrip(".") not in {"jr", "sr", "ii", "iii", "iv"}]
+    return words[-1] if words else name
+
+
+def person_speaker(who: Attribution) -> Speaker:
+    """The stored person ``who`` names, or a new one; a merged-away name finds the kept speaker."""
+    key = name_key(who.name)
+    last = _last_word(who.name)
+    near = Q(name__icontains=last) | Q(name__icontains=fold(last))
+    for speaker in Speaker.objects.filter(near, kind=Speaker.Kind.PERSON):
+        if name_key(speaker.name) == key:
+            _complete(speaker, who)
+            return speaker
+    for redirect in SpeakerRedirect.objects.filter(Q(old_name__icontains=last) | Q(old_name__icontains=fold(last))).select_related("speaker"):
+        if name_key(redirect.old_name) == key:
+            return redirect.speaker
+    parts = who.parts if who.parts.family else name_parts(who.name)
+    return Speaker.objects.create(
+        name=who.name, title=who.title, kind=Speaker.Kind.PERSON, slug=_unique_slug(who.name),
+        given_name=parts.given, family_name=parts.family, name_suffix=parts.suffix, honorific=parts.honorific,
+    )
+
+
+def _complete(speaker: Speaker, who: Attribution) -> None:
+    """Fill what an earlier, thinner attribution left empty."""
+    changed = []
+    if who.title and not speaker.title:
+        speaker.title = who.title
+        changed.append("title")
+    if who.parts.family and not speaker.family_name:
+        speaker.given_name, speaker.family_name = who.parts.given, who.parts.family
+        speaker.name_suffix, speaker.honorific = who.parts.suffix, who.parts.honorific
+        changed += ["given_name", "family_name", "name_suffix", "honorific"]
+    if changed:
+        speaker.save(update_fields=[*changed, "modified"])
+
+
+def role_speaker(role: str) -> Speaker:
+    speaker = Speaker.objects.filter(kind=Speaker.Kind.ROLE, name=role).first()
+    if speaker:
+        return speaker
+    return Speaker.objects.create(name=role, kind=Speaker.Kind.ROLE, slug=_unique_slug(role, base=slugify(role) or "role"))
+
+
+def _unique_slug(name: str, base: str = "") -> str:
+    base = base or slugify(fold(name)) or "speaker"
+    slug, counter = base, 2
+    while Speaker.objects.filter(slug=slug).exists() or SpeakerRedirect.objects.filter(old_slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
