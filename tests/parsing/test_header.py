@@ -125,7 +125,11 @@ class KindTests(SimpleTestCase):
             "Secretary Blinken With Jake Tapper of CNN’s State of the Union": "interview",
             "Secretary Blinken’s Remarks at the Summit": "remarks",
             "Remarks With Foreign Minister Kuleba of Ukraine": "remarks",
-            "Secretary Blinken and Foreign Minister Kuleba Before Their Meeting": "other",
+            "Secretary Blinken and Foreign Minister Kuleba Before Their Meeting": "remarks",
+            "Secretary Blinken and Foreign Minister Kuleba Statements to the Press": "remarks",
+            "Secretary Blinken at a Town Hall with Embassy Staff": "remarks",
+            "Secretary Blinken at the Swearing-In Ceremony for the Ambassador": "remarks",
+            "Secretary Antony J. Blinken on ABC’s This Week with George Stephanopoulos": "interview",
         }
         for title, expected in cases.items():
             with self.subTest(title=title):
@@ -144,7 +148,7 @@ class KindTests(SimpleTestCase):
                 self.assertEqual(self.kind(f"A Meeting of Partners\n\n{line}\n\nMay 1, 2025"), expected)
 
     def test_front_matter_tags(self):
-        for tag, expected in (("press-briefings", "press-briefing"), ("speeches-remarks", "remarks"), ("unknown", "other")):
+        for tag, expected in (("press-briefings", "press-briefing"), ("speeches-remarks", "remarks"), ("unknown", "remarks")):
             with self.subTest(tag=tag):
                 p = parse(f"---\ntags: {tag}\ndate: 2024-01-02\n---\n\nMR. KIRBY:  Hi.\n")
                 self.assertEqual(p.kind, expected)
@@ -153,7 +157,11 @@ class KindTests(SimpleTestCase):
         p = parse("QUESTION:  Joining me now is Secretary of State Marco Rubio.  Welcome.\n\nSECRETARY RUBIO:  Thanks.\n")
         self.assertEqual(p.kind, "interview")
 
-    def test_default_is_other(self):
-        p = parse("QUESTION:  Hi.\n\nSECRETARY RUBIO:  Hello.\n")
+    def test_without_a_word_for_the_kind_the_labels_decide(self):
+        # Questions from the press: a press availability; speakers alone: remarks; a
+        # release with no speaker at all stays "other".
+        self.assertEqual(parse("QUESTION:  Hi.\n\nSECRETARY RUBIO:  Hello.\n").kind, "press-availability")
+        self.assertEqual(parse("SECRETARY RUBIO:  Hello.\n\nMINISTER GERAPETRITIS:  Welcome.\n").kind, "remarks")
+        p = parse("A readout of a call.\n\nThe Secretary spoke with the Minister today.\n")
         self.assertEqual(p.kind, "other")
         self.assertIn(p.kind, KINDS)

@@ -60,16 +60,39 @@ _TITLE_KIND_RULES = [
     ),
     (re.compile(r"\binterview", re.I), "interview"),
 ]
-_TITLE_REMARKS = re.compile(r"\bremarks\b|\bspeech\b|\baddress\b|\btoast\b|\bkeynote\b", re.I)
-# "... With Jake Tapper of CNN" names a journalist and an outlet: an interview.
-_TITLE_WITH_OUTLET = re.compile(
-    r"\b[Ww]ith ((?:[A-Z][\w.’'-]*\s+){1,4})(?:of|on|from)\s+[A-Z]"
+# Spoken events that State files as remarks: "Statements to the Press", "Before Their
+# Meeting", a town hall, a ceremony, a toast.
+_TITLE_REMARKS = re.compile(
+    r"\bremarks\b|\bspeech\b|\baddress\b|\btoast\b|\bkeynote\b|\bstatements? to the (?:press|media)\b"
+    r"|\bbefore (?:their|the|a|his|her) (?:meeting|bilateral|talks)\b|\btown ?hall\b|\bceremon(?:y|ies)\b"
+    r"|\bcommencement\b|\broundtable\b|\bat an? (?:meeting|event|reception|dinner|luncheon|celebration)\b",
+    re.I,
 )
+# "... With Jake Tapper of CNN's State of the Union" names a journalist and an outlet;
+# "... on ABC's This Week with George Stephanopoulos" an outlet, a programme and a host.
+_NAME_RUN = r"((?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w.’'-]*)"
+_TITLE_WITH_OUTLET = re.compile(rf"\b[Ww]ith {_NAME_RUN}\s+(?:of|on|from)\s+([A-Z][^,;]{{1,60}}?)\s*$")
+_TITLE_ON_PROGRAM = re.compile(rf"\b[Oo]n ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)?)(?:[’']s)?\s+([A-Z][^,;]{{1,50}}?)\s+[Ww]ith {_NAME_RUN}\s*$")
 
 
-def _header_like(text: str) -> bool:
+@dataclass(frozen=True)
+class TitleInterview:
+    """Who a headline says asks the questions, and for which outlet and programme."""
+
+    interviewer: str
+    outlet: str = ""
+    program: str = ""
+
+
+# A headline may run long ("Secretary Antony J. Blinken and … at a Joint Press Availability"
+# names every participant); other header lines are short.
+_HEADLINE_MAX = 600
+_HEADER_LINE_MAX = 200
+
+
+def _header_like(text: str, limit: int = _HEADER_LINE_MAX) -> bool:
     """Could this line belong to a header block (short, not a sentence)?"""
-    if not text or len(text) > 200 or text.endswith((":", ";", ",", "?", "!")):
+    if not text or len(text) > limit or text.endswith((":", ";", ",", "?", "!")):
         return False
     if text[0].islower():
         return False
@@ -249,6 +272,21 @@ def _classify_header(lines: list[str]) -> _Header:
     return head
 
 
+def _after_date_line(t: str) -> bool:
+    """A header line that may follow the date: never a headline or a sentence."""
+    return bool(
+        _HEADER_BOILERPLATE.match(t)
+        or _is_time_line(t)
+        or t.lower().rstrip(".") in _KIND_LINES
+        or _is_venue(t)
+        or _is_org_line(t)
+        or _person_line(t) is not None
+        or t.lower().startswith(("en route", "aboard "))
+        or _place_like(t)
+        or _place_and_date(t)
+    )
+
+
 def _place_and_date(line: str) -> tuple[str, datetime.date] | None:
     """ "Washington, D.C., January 9, 2022" or "January 9, 2022 — Athens, Greece"."""
     if len(line) > 120:
@@ -330,10 +368,20 @@ def _kind_from_title(title: str) -> str:
     return ""
 
 
-def _title_interview(title: str) -> bool:
-    """ "... With Jake Tapper of CNN": a journalist (no office) and an outlet."""
-    m = _TITLE_WITH_OUTLET.search(title[:300])
-    return bool(m) and not _has_role(m.group(1))
+def _title_interview(title: str) -> TitleInterview | None:
+    """The journalist (no office) and outlet a headline names: "... With Jake Tapper of
+    CNN's State of the Union", "... on ABC's This Week with George Stephanopoulos"."""
+    title = _norm(title[:300])
+    m = _TITLE_WITH_OUTLET.search(title)
+    if m and not _has_role(m.group(1)):
+        parts = re.split(r"[’']s\s+", m.group(2), maxsplit=1)
+        outlet = parts[0].strip()
+        program = parts[1].strip() if len(parts) > 1 else ""
+        return TitleInterview(m.group(1).strip(), outlet, program)
+    m = _TITLE_ON_PROGRAM.search(title)
+    if m and not _has_role(m.group(3)):
+        return TitleInterview(m.group(3).strip(), m.group(1).strip(), m.group(2).strip())
+    return None
 
 
 def _split_header(
@@ -364,21 +412,17 @@ def _split_header(
     header_end = 0  # number of items in the header
     for k, item in enumerate(items[:16]):
         t = item_text(item)
-        if not _header_like(t) and not _is_time_line(t):
+        if not _header_like(t, _HEADLINE_MAX if k == 0 else _HEADER_LINE_MAX) and not _is_time_line(t):
             break
         if _parse_date_text(t) or _is_time_line(t) or _place_and_date(t):
             header_end = k + 1
     if header_end:
-        # Stock lines right after the date still belong to the header
-        # ("As Prepared for Delivery", "Oval Office", a start time).
-        while header_end < len(items):
+        # What follows the date in feed text still belongs to the header, in any order: a
+        # byline ("Antony J. Blinken, Secretary of State"), the place, the venue, the
+        # publishing office, stock lines ("As Prepared for Delivery"), a start time.
+        while header_end < len(items) and items[header_end][0] < first_strong:
             t = item_text(items[header_end])
-            if len(t) > 80 or not (
-                _HEADER_BOILERPLATE.match(t)
-                or _is_time_line(t)
-                or t.lower().rstrip(".") in _KIND_LINES
-                or _is_venue(t)
-            ):
+            if len(t) > 150 or not _header_like(t) or not _after_date_line(t):
                 break
             header_end += 1
     else:
@@ -434,7 +478,7 @@ def _set_date(result: ParsedTranscript, head: _Header, meta: dict, filename: str
             result.warnings.append("no date found")
 
 
-def _decide_kind(title: str, head: _Header, meta: dict, host_intro: bool) -> str:
+def _decide_kind(title: str, head: _Header, meta: dict, host_intro: bool, turns=()) -> str:
     """Kind from, in order: front matter, the headline's specific words, the category
     line, "Remarks" in the headline, a journalist named in it, front matter tags, and a
     host introducing a guest."""
@@ -451,4 +495,11 @@ def _decide_kind(title: str, head: _Header, meta: dict, host_intro: bool) -> str
     for tag in _meta_tags(meta):
         if tag in _TAG_KINDS:
             return _TAG_KINDS[tag]
-    return "interview" if host_intro else "other"
+    if host_intro:
+        return "interview"
+    # Labelled speech the headline does not name: questions from the press make it a
+    # press availability, speakers alone make it remarks; unlabelled text stays "other".
+    labels = {t.speaker_label for t in turns if t.speaker_label}
+    if any(lab.upper() in ("Q", "QUESTION") for lab in labels):
+        return "press-availability"
+    return "remarks" if labels else "other"

@@ -18,7 +18,9 @@ from .orgs import _is_org_line
 from .text import _CONNECTORS, _KIND_LINES, _has_role, _is_cap, _name_words, _norm
 
 _LABEL_HEAD = re.compile(r"([^:\n]{1,100}?):(?=\s|$)")
-_Q_STRONG = re.compile(r"Q(?::|\.(?=\s)|(?=[\t\u00a0]| {2}|$))[\s]*")
+# "Q:", "Q.", or "Q" and a run of spaces that is more than one plain space ("Q  ",
+# "Q\u00a0", "Q \u00a0 ").
+_Q_STRONG = re.compile(r"Q(?::|\.(?=\s)|(?=[ \t\u00a0]*[\t\u00a0]| {2}|$))[\s]*")
 _A_STRONG = re.compile(r"A:(?=\s|$)\s*")
 # "A." or "A" and spaces answers a "Q." only in a text that has Q labels.
 _A_WEAK = re.compile(r"A(?:\.(?=\s)|(?=[\t\u00a0]| {2}))\s*")
@@ -31,6 +33,15 @@ _NOT_LABELS = frozenset(
     important breaking alert url transcript keywords caption photo video audio
     """.split()
 ) | {"editor’s note", "editor's note"}
+
+# Words that start a phrase addressed to someone or a list, never a speaker's label:
+# "To Secretary Blinken:", "First, for Secretary Blinken:", "Mr. President, Dear Joe:".
+_ADDRESS_WORDS = frozenset(
+    "to for and but so now then also first second third next last lastly finally dear my our "
+    "this these that one question questions quote unquote hi hello thanks".split()
+)
+# A start time printed on the label's line: "5:19 P.M. EDT MODERATOR:".
+_LEADING_TIME = re.compile(r"\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,5})?\s+(?=\S)")
 
 _LABEL_TOKEN = re.compile(r"[^\W_][\w.’'&/-]*,?|\(.*|.*\)")
 _Q_LABELS = frozenset({"Q", "QUESTION", "QUESTIONER", "INTERVIEWER", "HOST", "ANCHOR"})
@@ -63,6 +74,9 @@ def _label_shape(label: str) -> tuple[str | None, str, str]:
             label = base
     if not label or len(label) > 80 or label.lower() in _NOT_LABELS:
         return None, label, note
+    # A headline or kind line ("ON-THE-RECORD BRIEFING:") is not a speaker.
+    if label.lower() in _KIND_LINES or label.lower().replace("-", " ") in _KIND_LINES:
+        return None, label, note
     if not label[0].isalpha():
         return None, label, note
     tokens = label.replace(",", ", ").split()
@@ -75,7 +89,10 @@ def _label_shape(label: str) -> tuple[str | None, str, str]:
         if not re.search(r"[^\W\d_]{2}|^[A-Z]$", label):
             return None, label, note
         return "caps", label, note
-    # Mixed case: capitalised words joined by a few connectors, no digits, no verbs.
+    # Mixed case: capitalised words joined by a few connectors, no digits, no verbs; not
+    # an address ("To Secretary Blinken", "Mr. President, Dear Joe").
+    if tokens[0].rstrip(",").lower() in _ADDRESS_WORDS or any(t.rstrip(",") == "Dear" for t in tokens):
+        return None, label, note
     for i, tok in enumerate(tokens):
         bare = tok.rstrip(",")
         if any(ch.isdigit() for ch in bare):
@@ -106,6 +123,9 @@ def _alone_label_shape(text: str) -> bool:
 
 def _label_candidate(raw: str, markdown: bool) -> _Label | None:
     text = raw
+    m = _LEADING_TIME.match(text)
+    if m:
+        text = text[m.end():]
     if markdown and text[:2] in ("**", "__"):
         close = text.find(text[:2], 2, 110)
         if close > 2:
@@ -145,9 +165,15 @@ class _LabelJudge:
     """
 
     def __init__(self, candidates: list[_Label | None]) -> None:
-        self.candidates = candidates
+        self.candidates = _without_field_lists(candidates)
+        candidates = self.candidates
         self.weak_counts = Counter(c.label for c in candidates if c and c.strength != "strong")
         self.strong_q = any(c and c.label == "Q" and c.strength == "strong" for c in candidates)
+        # A transcript's own label style is evidence: where the speakers are printed in
+        # capitals, a mixed-case "label" is a quotation or an address, not a speaker.
+        strong = [c for c in candidates if c and c.strength == "strong" and c.label not in ("Q", "A")]
+        mixed = sum(1 for c in candidates if c and c.strength == "weak" and c.label not in ("Q", "A"))
+        self.caps_style = len(strong) >= 5 and len(strong) >= 9 * mixed
 
     def accept(self, i: int, participants: list[Person]) -> _Label | None:
         c = self.candidates[i]
@@ -156,6 +182,8 @@ class _LabelJudge:
         if c.label in ("Q", "A"):
             return c if (self.strong_q or self.weak_counts[c.label] >= 2) else None
         label_words = set(_name_words(c.label))
+        if self.caps_style and c.strength == "weak":
+            return None
         supported = (
             _has_role(c.label)
             or self.weak_counts[c.label] >= 2
@@ -168,3 +196,39 @@ class _LabelJudge:
             if i + 1 >= len(self.candidates) or self.candidates[i + 1] is not None:
                 return None
         return c
+
+
+# A field list ("VESSEL TYPE: Bulk carrier", "VESSEL FLAG: Panama") looks like labelled
+# turns; its values are short and unpunctuated, and its names share their first word.
+_FIELD_VALUE_MAX = 70
+
+
+def _field_like(c: _Label | None) -> bool:
+    if c is None or c.strength != "strong" or c.label in ("Q", "A"):
+        return False
+    rest = _norm(c.rest)
+    return len(rest) <= _FIELD_VALUE_MAX and not rest.endswith(("?", "!")) and not re.search(r"[a-z]{2}[.?!]\s+[A-Z]", rest)
+
+
+def _without_field_lists(candidates: list[_Label | None]) -> list[_Label | None]:
+    """Drop label candidates that belong to a field list: a run of three or more distinct
+    names, none of them a role or an office, each of which only ever has a short value."""
+    short_only: dict[str, bool] = {}
+    for c in candidates:
+        if c is not None and c.strength == "strong":
+            short_only[c.label] = short_only.get(c.label, True) and _field_like(c) and not _has_role(c.label)
+    out = list(candidates)
+    i, n = 0, len(candidates)
+    while i < n:
+        c = candidates[i]
+        if c is None or not short_only.get(c.label):
+            i += 1
+            continue
+        j = i
+        while j < n and candidates[j] is not None and short_only.get(candidates[j].label):
+            j += 1
+        if len({candidates[k].label for k in range(i, j)}) >= 3:
+            for k in range(i, j):
+                out[k] = None
+        i = j
+    return out

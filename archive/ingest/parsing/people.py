@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..types import ParsedTranscript, ParsedTurn, Person
+from .header import _title_interview
 from .labels import _Q_LABELS
 from .text import (
     _CONNECTORS,
@@ -150,9 +151,10 @@ def _name_token(tok: str) -> bool:
 
 _TITLE_SPEAKER_RULES = [
     re.compile(
-        r"^(?:(?:Opening|Closing|Keynote|Welcoming|Virtual|Joint)\s+)?"
-        r"(?:Remarks|Statement|Address|Speech|Toast)\s+(?:by|of|from)\s+(.+?)"
-        r"(?:\s+(?:at|on|to|before|during|in|for|with|after|following|upon|regarding|about|via)\b.*)?$"
+        r"^(?:(?:Opening|Closing|Keynote|Welcoming|Virtual|Joint|Pre-[Tt]aped|Prepared|Video|Recorded)\s+)?"
+        r"(?:Remarks|Statement|Address|Speech|Toast)\s+"
+        r"(?:(?i:as\s+(?:prepared\s+for\s+delivery|delivered|prepared))\s+)?(?:by|of|from)\s+(.+?)"
+        r"(?:\s+(?i:at|on|to|before|during|in|for|with|after|following|upon|regarding|about|via|as)\b.*)?$"
     ),
     re.compile(r"^(.+?)[’']s?\s+(?:Opening |Closing |Keynote )?(?:Remarks|Statement|Address|Speech)\b"),
     re.compile(r"^(.+?)\s+(?:Delivers\s+)?(?:Remarks|Statement|Address)\b"),
@@ -256,7 +258,14 @@ def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str
         unmatched = [lab for lab in turn_labels if lab not in speakers]
         speakers.update(_title_people(result.title, unmatched))
     # Only an interview has one interviewer behind every question; in a press
-    # conference reporters take turns under the same label.
+    # conference reporters take turns under the same label. The headline names the
+    # interviewer ("... With Jake Tapper of CNN"), or the interviewer introduces themself.
+    if result.kind == "interview":
+        named = _title_interview(result.title)
+        if named:
+            for label in turn_labels:
+                if label.upper() in _Q_LABELS and label not in speakers:
+                    speakers[label] = Person(named.interviewer, named.outlet)
     first = turns[0]
     if (
         result.kind == "interview"

@@ -47,7 +47,7 @@ _KIND_WORDS = frozenset(
     remarks interview briefing press conference availability statement readout gaggle
     speech address meeting call with at on by and to before after during discussion
     roundtable event ceremony signing visit dialogue summit session hearing testimony
-    toast transcript release media note fact sheet
+    toast transcript release media note fact sheet day
     """.split()
 )
 _VENUE_WORDS = frozenset(

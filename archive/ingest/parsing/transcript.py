@@ -14,6 +14,7 @@ from .header import (
     _set_date,
     _source_name,
     _split_header,
+    _title_interview,
 )
 from .labels import _Label, _label_candidate, _LabelJudge
 from .orgs import _org_display
@@ -22,6 +23,8 @@ from .text import _MD_ESCAPE
 from .turns import _build_paragraphs, _collect_turns
 
 __all__ = ["parse"]
+
+_ZERO_WIDTH = {ord(ch): None for ch in "\u200b\u200c\u200d\u2060\ufeff"}
 
 
 def parse(text: str, *, filename: str = "") -> ParsedTranscript:
@@ -45,7 +48,9 @@ def parse(text: str, *, filename: str = "") -> ParsedTranscript:
 
 def _parse(text: str, filename: str) -> ParsedTranscript:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    # Zero-width characters hide a label or an end marker from every rule ("\u200bEND").
     text = text.lstrip("\ufeff").replace("\x00", "")
+    text = text.translate(_ZERO_WIDTH)
     if not text.strip():
         raise TranscriptError("empty transcript")
 
@@ -106,7 +111,9 @@ def _parse(text: str, filename: str) -> ParsedTranscript:
     for line in head.short_lines:
         if not result.location:
             result.location = line
-        elif not result.venue and _is_venue(line):
+        elif not result.venue:
+            # After the place, a short name is where in it: "San Jose, Costa Rica" then
+            # "Casa Presidencial".
             result.venue = line
     result.participants = head.participants
 
@@ -121,7 +128,12 @@ def _parse(text: str, filename: str) -> ParsedTranscript:
     _set_date(result, head, meta, filename)
 
     host_intro = _find_host_intro(turns)
-    result.kind = _decide_kind(result.title, head, meta, host_intro is not None)
+    result.kind = _decide_kind(result.title, head, meta, host_intro is not None, turns)
+    if result.kind == "interview":
+        named = _title_interview(result.title)
+        if named:
+            result.outlet = result.outlet or named.outlet
+            result.program = result.program or named.program
     result.speakers = _speaker_hints(result, host_intro)
     if not labels:
         result.warnings.append("no speaker labels found; the text is kept as one unlabelled turn")
