@@ -238,6 +238,22 @@ def _self_introduction(turn: ParsedTurn) -> Person | None:
     return None
 
 
+_ADDRESSED = re.compile(r"^(?:Thanks|Thank you|Well|Good (?:morning|afternoon|evening)|Hi|Hey|Yes|Look),?\s+([A-Z][a-z]+)\b")
+
+
+def _addressed_otherwise(turns: list[ParsedTurn], interviewer: str) -> bool:
+    """Whether the guest answers someone else by first name ("Thanks, Chuck." under a
+    headline that names Jake Tapper): then the headline is not evidence enough."""
+    given = interviewer.split()[0]
+    for turn in turns[:12]:
+        if not turn.speaker_label or turn.speaker_label.upper() in _Q_LABELS or not turn.paragraphs:
+            continue
+        m = _ADDRESSED.match(turn.paragraphs[0])
+        if m and m.group(1) not in (given, "Mr", "Madam", "Secretary", "Minister", "President", "Ambassador", "Everyone", "Everybody", "All", "You"):
+            return True
+    return False
+
+
 def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str, Person]:
     """Who stands behind each label, as far as the text itself says."""
     turns = result.turns
@@ -262,7 +278,7 @@ def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str
     # interviewer ("... With Jake Tapper of CNN"), or the interviewer introduces themself.
     if result.kind == "interview":
         named = _title_interview(result.title)
-        if named:
+        if named and not _addressed_otherwise(turns, named.interviewer):
             for label in turn_labels:
                 if label.upper() in _Q_LABELS and label not in speakers:
                     speakers[label] = Person(named.interviewer, named.outlet)

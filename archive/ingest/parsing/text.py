@@ -134,7 +134,10 @@ def _split_title_name(tokens: list[str]) -> tuple[str, str]:
     while k > 0 and len(tokens) - k < 4:
         tok = tokens[k - 1]
         low = _bare(tok)
-        if not _is_cap(tok) or low in _ROLE_WORDS or low in _TITLE_FILLER or low in _CONNECTORS:
+        # A capitalised particle inside a name ("Jean-Yves Le Drian", "Ursula Von der
+        # Leyen") belongs to it; "of" and "the" never do.
+        particle = low in _CONNECTORS and low not in ("of", "the", "for", "and", "on", "to", "at", "in") and k < len(tokens)
+        if not _is_cap(tok) or low in _ROLE_WORDS or low in _TITLE_FILLER or (low in _CONNECTORS and not particle):
             break
         k -= 1
     name = " ".join(tokens[k:]).strip(" ,")
