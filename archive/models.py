@@ -112,6 +112,12 @@ class Transcript(models.Model):
     program = models.CharField(max_length=200, blank=True, help_text='Programme of an interview, e.g. "State of the Union".')
     raw_text = models.TextField(help_text="The text exactly as ingested, kept for provenance.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the raw text; unchanged input is skipped.")
+    # A publisher may serve one release under one address in two versions (a re-post with
+    # another date line). Each version ever ingested is remembered, so that re-ingesting a
+    # folder holding both keeps the stored one instead of swapping them on every run.
+    version_hashes = models.JSONField(
+        default=list, blank=True, help_text="SHA-256 of every version of the raw text ingested for this source."
+    )
     source_key = models.CharField(
         max_length=1000,
         unique=True,

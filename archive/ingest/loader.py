@@ -44,6 +44,8 @@ class LoadResult:
     changed: int = 0
     withdrawn: int = 0
     changed_turn_ids: list[int] = field(default_factory=list)
+    # The file is a version of the source older than the stored one (same address, other text).
+    superseded: bool = False
 
 
 def content_hash(raw_text: str) -> str:
@@ -77,6 +79,9 @@ def load_transcript(parsed: ParsedTranscript, raw_text: str) -> LoadResult:
         metadata = _metadata(parsed)
         if transcript is not None and transcript.content_hash == digest and _same_metadata(transcript, metadata):
             return LoadResult(transcript, "unchanged", turns=transcript.turns.live().count())
+        if transcript is not None and digest in transcript.version_hashes:
+            # Another version of this source was ingested after this one: keep it.
+            return LoadResult(transcript, "unchanged", turns=transcript.turns.live().count(), superseded=True)
         created = transcript is None
         if created:
             transcript = Transcript(source_key=key, slug=_unique_slug(parsed))
@@ -84,6 +89,7 @@ def load_transcript(parsed: ParsedTranscript, raw_text: str) -> LoadResult:
             setattr(transcript, name, value)
         transcript.raw_text = raw_text
         transcript.content_hash = digest
+        transcript.version_hashes = [*[h for h in transcript.version_hashes if h != digest], digest]
         transcript.save()
 
         resolved = resolve_speakers(parsed)

@@ -54,6 +54,10 @@ class ParsedTranscript:
     # Label as printed -> who the text says is behind it ("QUESTION" -> Jake Tapper, because
     # he introduces himself; "SECRETARY BLINKEN" -> Antony Blinken, Secretary of State).
     speakers: dict[str, Person] = field(default_factory=dict)
+    # Full names the text mentions for labels that print only a surname ("MR. HAMILL" and
+    # "… Mark Hamill has decided to join us"): weaker evidence than ``speakers``, used after
+    # the officeholder list.
+    mentions: dict[str, Person] = field(default_factory=dict)
     # Things a person running ingest should hear about but that do not stop it.
     warnings: list[str] = field(default_factory=list)
 

@@ -20,7 +20,7 @@ from archive.models import Speaker, SpeakerLabel, SpeakerRedirect
 
 from .labels import LabelReading, display_label, label_display_name, read_label
 from .names import PersonName, clean_name, fold, looks_like_name, name_key, name_parts, readable
-from .officeholders import Officeholder, holder_named, officeholder_for, serving_on
+from .officeholders import Officeholder, held_office, holder_named, officeholder_for, serving_on
 from .vocabulary import OFFICE_WORDS
 
 
@@ -113,8 +113,14 @@ def _from_hint(hint: Person, reading: LabelReading | None, parsed: ParsedTranscr
     if not name or not looks_like_name(name) or not _names_surname(name, reading):
         return None
     holder = holder_named(name)
+    if holder and reading is not None and reading.office and not held_office(holder.name, reading.office):
+        # "PRESIDENT BIDEN" under a headline naming "First Lady Jill Biden": not her.
+        return None
     if holder:
         return _from_holder(holder, parsed, title=_clean_title(hint.title) or parsed.outlet)
+    if reading is not None and reading.office and hint.title and _office_head(reading.office) not in fold(hint.title):
+        if any(fold(w) in OFFICE_WORDS for w in hint.title.split()):
+            return None
     if len(name.split()) < 2:
         # "Secretary Blinken" in a headline: read it as a label would be read.
         as_label = read_label(hint.name)
@@ -124,6 +130,11 @@ def _from_hint(hint: Person, reading: LabelReading | None, parsed: ParsedTranscr
     family_hint = reading.family if reading and reading.family else ""
     parts = name_parts(name, family_hint=family_hint)
     return Attribution(parts.full if parts.honorific else name, _clean_title(hint.title) or parsed.outlet, parts=parts)
+
+
+def _office_head(office: str) -> str:
+    """The word an office is known by: "foreign minister" -> "minister"."""
+    return office.split()[-1] if office else ""
 
 
 def _from_holder(holder: Officeholder, parsed: ParsedTranscript, title: str = "") -> Attribution:
@@ -140,6 +151,11 @@ def _from_surname(reading: LabelReading, parsed: ParsedTranscript, known) -> Att
     holder = officeholder_for(reading, parsed.date)
     if holder:
         return _from_holder(holder, parsed)
+    mention = parsed.mentions.get(reading.label)
+    if mention:
+        person = _from_hint(mention, reading, parsed)
+        if person:
+            return person
     existing = known.by_label(reading.label) if known else None
     if existing is not None:
         return Attribution(existing.name, existing.title, speaker_id=existing.pk)

@@ -139,3 +139,10 @@ def serving_on(name: str, day: datetime.date | None) -> Officeholder | None:
     key = name_key(name)
     rows = [h for h in officeholders() if name_key(h.name) == key]
     return next((h for h in rows if h.served_on(day)), None)
+
+
+def held_office(name: str, office: str) -> bool:
+    """Whether a listed person ever held the office a label names ("AMBASSADOR RICE": Susan
+    Rice was ambassador to the UN before she advised on domestic policy)."""
+    key = name_key(name)
+    return any(_office_matches(h, office) for h in officeholders() if name_key(h.name) == key)

@@ -254,6 +254,57 @@ def _addressed_otherwise(turns: list[ParsedTurn], interviewer: str) -> bool:
     return False
 
 
+# Words that stand before a surname without being a given name ("Thank you, Hamill").
+_NOT_GIVEN = frozenset(
+    "the and but thank thanks dear hi hello welcome congratulations congrats like with from said "
+    "says told today yesterday when where what who why how if so as at for to by on in of is was "
+    "our my your his her their this that please okay ok yes no well now then also both".split()
+)
+
+
+def _named_in_text(labels: list[str], turns: list[ParsedTurn]) -> dict[str, Person]:
+    """Full names the text gives for labels that print only a surname: the press secretary
+    introduces "Mark Hamill", then "MR. HAMILL:" speaks. Used only when the text gives
+    one given name for that surname."""
+    found: dict[str, Person] = {}
+    text = None
+    for label in labels:
+        toks = label.split()
+        if not label.isupper() or len(toks) < 2:
+            continue
+        k = 0
+        while k < len(toks) and (_bare(toks[k]) in _ROLE_WORDS or _bare(toks[k]) in _TITLE_FILLER):
+            k += 1
+        family = toks[k:]
+        if not family or k == 0 or len(family) > 3 or any(_bare(t) in _ROLE_WORDS | _TITLE_FILLER for t in family):
+            continue
+        if text is None:
+            text = "\n".join(p for t in turns for p in t.paragraphs)
+        # The words before the surname, up to two ("Christen Linke Young" is not "Linke").
+        pattern = re.compile(
+            r"(?<![\w.’'-])((?:[A-Z][a-z’'-]+\s+)?[A-Z][a-z’'-]+(?:\s+[A-Z]\.)?)\s+("
+            + r"\s+".join(re.escape(w) for w in family)
+            + r")(?![\w’'-])",
+            re.IGNORECASE,
+        )
+        given: dict[str, str] = {}
+        for m in pattern.finditer(text):
+            first, printed = m.group(1), m.group(2)
+            if not first[0].isupper() or not first[1:2].islower() or not printed[0].isupper() or printed.isupper():
+                continue
+            words = first.split()
+            # "Thank you, Mark Hamill": drop a leading word that is not a name.
+            while words and _bare(words[0]) in _NOT_GIVEN | _ROLE_WORDS | _TITLE_FILLER | _KIND_WORDS:
+                words.pop(0)
+            if not words or not words[0][0].isupper():
+                continue
+            first = " ".join(words)
+            given.setdefault(first, f"{first} {printed}")
+        if len(given) == 1:
+            found[label] = Person(next(iter(given.values())), "")
+    return found
+
+
 def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str, Person]:
     """Who stands behind each label, as far as the text itself says."""
     turns = result.turns
@@ -291,6 +342,8 @@ def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str
         person = _self_introduction(first)
         if person:
             speakers[first.speaker_label] = person
+    unmatched = [lab for lab in turn_labels if lab not in speakers and lab.upper() not in _Q_LABELS]
+    result.mentions = _named_in_text(unmatched, turns)
     if any(not t.speaker_label for t in turns):
         person = None
         if len(participants) == 1:

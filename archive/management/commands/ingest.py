@@ -214,6 +214,8 @@ def _encoding_note(encoding: str) -> str:
 
 def _describe(result) -> str:
     link = result.transcript.get_absolute_url()
+    if result.superseded:
+        return f"unchanged: another version of this source (same address) was ingested after this one and is kept → {link}"
     if result.status == "unchanged":
         return f"unchanged, {result.turns} turns → {link}"
     if result.status == "created":
