@@ -1,19 +1,37 @@
 """Where staff correct what ingest got wrong: metadata, speakers, turn text, topics.
 
 Work that must follow an edit (such as updating the search index) belongs in each admin's
-save_model/delete_model (and delete_queryset for the bulk delete action).
+save_model/delete_model (and delete_queryset for the bulk delete action). Merging speakers and
+splitting a label off go through ``archive.speakers.curation``, which schedules its own re-index.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils.html import format_html
+from django.db.models import Count, Max, Min, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from archive.models import SlugRedirect, Speaker, SpeakerLabel, Topic, Transcript, Turn, TurnRevision
+from archive.models import (
+    SlugRedirect,
+    Speaker,
+    SpeakerLabel,
+    SpeakerRedirect,
+    Topic,
+    Transcript,
+    Turn,
+    TurnRevision,
+)
 from archive.search import hooks as search_hooks
+from archive.speakers import curation
 from archive.topics import tag_turns
 
 
@@ -97,19 +115,80 @@ class TranscriptAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+def counted(number, noun):
+    """ "1 turn", "3 turns"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 class SpeakerLabelInline(admin.TabularInline):
     model = SpeakerLabel
     extra = 1
+    fields = ["label", "pinned", "split_link"]
+    readonly_fields = ["split_link"]
+
+    @admin.display(description="split off")
+    def split_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:archive_speaker_split", args=[obj.speaker_id]) + "?" + urlencode({"label": obj.label})
+        return format_html('<a href="{}">Give these turns to another speaker…</a>', url)
+
+
+class SpeakerForm(forms.ModelForm):
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        taken = SpeakerRedirect.objects.filter(old_slug=slug).exclude(speaker=self.instance.pk).first()
+        if taken is not None:
+            # The address of a speaker merged into another: reusing it would take its citations.
+            raise forms.ValidationError(
+                f"This address used to belong to “{taken.old_name or taken.old_slug}” and leads to “{taken.speaker}”. "
+                "Choose another."
+            )
+        return slug
+
+
+class MergeSpeakersForm(forms.Form):
+    """Which of the selected speakers stays; the others are merged into it."""
+
+    kept = forms.ModelChoiceField(queryset=Speaker.objects.none(), widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, speakers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].queryset = Speaker.objects.filter(pk__in=[s.pk for s in speakers])
+
+
+class SplitLabelForm(forms.Form):
+    """A label of one speaker, and who should have the turns printed under it."""
+
+    label = forms.ChoiceField(label="Turns printed as", widget=forms.RadioSelect)
+    into = forms.ModelChoiceField(
+        queryset=Speaker.objects.none(),
+        required=False,
+        label="Give them to",
+        help_text="An existing speaker; leave empty to make a new person named from the label.",
+    )
+
+    def __init__(self, *args, speaker, label_counts, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].choices = [
+            (label, f"{label or '(no label)'} ({counted(count, 'turn')})") for label, count in label_counts
+        ]
+        # Thousands of speakers: search them as the turn form does rather than list them all.
+        self.fields["into"].widget = AutocompleteSelect(Turn._meta.get_field("speaker"), admin_site)
+        # Set after the widget, which takes its choices from the queryset.
+        self.fields["into"].queryset = Speaker.objects.exclude(pk=speaker.pk)
 
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
+    form = SpeakerForm
     list_display = ["name", "title", "kind", "slug", "turn_count"]
     list_filter = ["kind"]
     search_fields = ["name", "title", "slug", "labels__label"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created", "modified"]
+    readonly_fields = ["old_addresses", "split_link", "created", "modified"]
     inlines = [SpeakerLabelInline]
+    actions = ["merge_selected"]
 
     def get_queryset(self, request):
         # Aggregating drops the model's default ordering; autocomplete pages need one.
@@ -120,9 +199,29 @@ class SpeakerAdmin(admin.ModelAdmin):
             .order_by("kind", "name")
         )
 
+    def get_urls(self):
+        split = path(
+            "<path:object_id>/split/", self.admin_site.admin_view(self.split_view), name="archive_speaker_split"
+        )
+        return [split, *super().get_urls()]
+
     @admin.display(description="turns", ordering="live_turn_count")
     def turn_count(self, obj):
         return getattr(obj, "live_turn_count", None)
+
+    @admin.display(description="old addresses (they redirect here)")
+    def old_addresses(self, obj):
+        if obj.pk is None:
+            return "—"
+        rows = [(r.old_slug, r.old_name) for r in obj.old_slugs.all()]
+        return format_html_join(", ", "{} ({})", rows) if rows else "—"
+
+    @admin.display(description="Split")
+    def split_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:archive_speaker_split", args=[obj.pk])
+        return format_html('<a href="{}">Give the turns of one label to another speaker…</a>', url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -136,6 +235,97 @@ class SpeakerAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         search_hooks.speakers_changed(list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
+
+    @admin.action(description="Merge selected speakers…", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        """Ask which of the selected speakers stays, then merge the others into it."""
+        speakers = list(
+            queryset.annotate(
+                first=Min("turns__transcript__date", filter=Q(turns__position__isnull=False)),
+                last=Max("turns__transcript__date", filter=Q(turns__position__isnull=False)),
+            ).prefetch_related("labels")
+        )
+        if len(speakers) < 2:
+            self.message_user(request, "Select two or more speakers to merge.", messages.WARNING)
+            return None
+        try:
+            curation.check_merge(speakers[0], speakers[1:])
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        form = MergeSpeakersForm(request.POST if request.POST.get("post") else None, speakers=speakers)
+        if form.is_valid():
+            kept = form.cleaned_data["kept"]
+            try:
+                result = curation.merge_speakers(kept, [s for s in speakers if s.pk != kept.pk])
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            merged = ", ".join(f"“{name}”" for name in result.merged)
+            self.message_user(
+                request,
+                f"Merged {merged} into “{kept}”: {counted(result.turns_moved, 'turn')} and "
+                f"{counted(result.labels_moved, 'label')} moved; the old addresses now lead to its page.",
+                messages.SUCCESS,
+            )
+            return None
+        # Offered first: a full name ("John Kirby" over "Mr. Kirby"), then the most turns.
+        default = max(speakers, key=lambda s: (bool(s.given_name), s.live_turn_count, len(s.name)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge speakers",
+            "opts": self.opts,
+            "speakers": speakers,
+            "default": default.pk,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive/speaker/merge_confirmation.html", context)
+
+    def split_view(self, request, object_id):
+        """Give the turns one label printed to another speaker, or to a new person."""
+        speaker = self.get_object(request, object_id)
+        if speaker is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, speaker):
+            raise PermissionDenied
+        label_counts = list(
+            Turn.objects.filter(speaker=speaker)
+            .values_list("speaker_label")
+            .annotate(n=Count("id"))
+            .order_by("speaker_label")
+        )
+        form = SplitLabelForm(
+            request.POST if request.method == "POST" else None,
+            initial={"label": request.GET.get("label")},
+            speaker=speaker,
+            label_counts=label_counts,
+            admin_site=self.admin_site,
+        )
+        if form.is_valid():
+            label, into = form.cleaned_data["label"], form.cleaned_data["into"]
+            try:
+                result = curation.split_label(speaker, label, into=into)
+            except ValueError as error:
+                form.add_error(None, str(error))
+            else:
+                new = " (a new speaker: check its name)" if result.created else ""
+                turns = counted(result.turns_moved, "turn")
+                self.message_user(
+                    request,
+                    f"Gave {turns} printed as “{label}” from “{speaker}” to “{result.speaker}”{new}.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:archive_speaker_change", result.speaker.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Split a label off “{speaker}”",
+            "opts": self.opts,
+            "original": speaker,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/archive/speaker/split_label.html", context)
 
 
 class TurnRevisionInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from archive.models import SlugRedirect, Speaker, Transcript, Turn, TurnRevision
+from archive.models import SlugRedirect, Speaker, SpeakerRedirect, Transcript, Turn, TurnRevision
 
 TRANSCRIPTS_PER_PAGE = 25
 SPEAKER_TURNS_PER_PAGE = 20
@@ -250,8 +250,19 @@ def speaker_list(request):
 
 
 def speaker_detail(request, slug):
-    """Who a speaker is, where they spoke, and their turns, newest transcript first."""
-    speaker = get_object_or_404(Speaker.objects.prefetch_related("labels"), slug=slug)
+    """Who a speaker is, where they spoke, and their turns, newest transcript first.
+
+    The address of a speaker merged into another answers with a permanent redirect to it.
+    """
+    speaker = Speaker.objects.prefetch_related("labels").filter(slug=slug).first()
+    if speaker is None:
+        moved = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=slug).first()
+        if moved is None:
+            raise Http404("No speaker has this address.")
+        response = redirect(moved.speaker, permanent=True)
+        if request.META.get("QUERY_STRING"):
+            response["Location"] += "?" + request.META["QUERY_STRING"]
+        return response
     transcripts = list(
         Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
         .annotate(speaker_turns=Count("turns"))

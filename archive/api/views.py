@@ -20,7 +20,7 @@ from archive.api.serializers import (
     TranscriptFilterSerializer,
     TranscriptListSerializer,
 )
-from archive.models import SlugRedirect, Speaker, Topic, Transcript, Turn
+from archive.models import SlugRedirect, Speaker, SpeakerRedirect, Topic, Transcript, Turn
 
 LIVE = Q(turns__position__isnull=False)
 
@@ -113,6 +113,16 @@ class SpeakerDetail(generics.RetrieveAPIView):
             .newest_first()
         )
         return speaker
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A speaker merged into another answers at its old address, as on the web pages.
+            moved = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=kwargs["slug"]).first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("api_speaker_detail", args=[moved.speaker.slug]))
 
 
 def _topics_with_counts():

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from archive.models import Speaker, SpeakerLabel, SpeakerRedirect, Turn
 from archive.search import hooks as search_hooks
 from archive.speakers.labels import read_label
-from archive.speakers.names import fold, name_parts
+from archive.speakers.names import fold, name_parts, readable
 
 # Filled on the kept speaker from the merged ones when it has none of its own.
 FILLED_FIELDS = ["title", "given_name", "family_name", "name_suffix", "honorific"]
@@ -168,12 +168,12 @@ def new_person_from_label(label: str) -> Speaker:
     reading = read_label(label)
     if reading.name:
         # "Ned Price, Department Spokesperson" prints the whole name.
-        name = readable_name(reading.name)
+        name = readable(reading.name)
         parts = name_parts(name)
         given, family, suffix, honorific = parts.given, parts.family, parts.suffix, parts.honorific
     else:
-        name = readable_name(label)
-        given, family, suffix = "", readable_name(reading.family), ""
+        name = readable(label)
+        given, family, suffix = "", readable(reading.family), ""
         honorific = reading.honorific if family else ""
     return Speaker.objects.create(
         name=name or label,
@@ -194,43 +194,3 @@ def unique_slug(name: str) -> str:
         slug = f"{base}-{counter}"
         counter += 1
     return slug
-
-
-_CONNECTORS = {"of", "the", "and", "for"}
-_JOINERS = re.compile(r"([’'\-])")
-
-
-def readable_name(label: str) -> str:
-    """A label in a reader's case: "MR. FERNÁNDEZ HERNÁNDEZ" -> "Mr. Fernández Hernández",
-    "O’CONNELL" -> "O’Connell", "JEAN-PIERRE" -> "Jean-Pierre", "MCKEON" -> "McKeon",
-    "SECRETARY OF STATE" -> "Secretary of State". Text in mixed case is kept as printed.
-
-    "Mac" is left alone: "MACHADO" and "MACKEY" are not "MacHado" and "MacKey".
-    """
-    text = " ".join(label.strip().rstrip(":").split())
-    if any(c.islower() for c in text):
-        return text
-    words = []
-    for position, word in enumerate(text.lower().split()):
-        if position and word in _CONNECTORS:
-            words.append(word)
-            continue
-        parts = _JOINERS.split(word)
-        out = []
-        for i, part in enumerate(parts):
-            # A possessive "’s" stays lower case; every other part of a name is capitalised.
-            if i and part == "s" and i == len(parts) - 1 and parts[i - 1] in "’'":
-                out.append(part)
-            else:
-                out.append(_capitalised(part))
-        words.append("".join(out))
-    return " ".join(words)
-
-
-def _capitalised(part: str) -> str:
-    if len(part) > 2 and part.startswith("mc") and part[2].isalpha():
-        return "Mc" + part[2].upper() + part[3:]
-    for i, ch in enumerate(part):
-        if ch.isalpha():
-            return part[:i] + ch.upper() + part[i + 1 :]
-    return part

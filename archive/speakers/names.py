@@ -124,17 +124,48 @@ class PersonName:
         return " ".join(filter(None, [self.given, self.family, self.suffix]))
 
 
-def readable(text: str) -> str:
-    """An all-caps name in a reader's case: "O’CONNELL" -> "O’Connell", "MCKEON" -> "McKeon",
-    "DE LA CRUZ" -> "de la Cruz". Text in mixed case is kept as printed."""
-    if not text or any(c.islower() for c in text):
+_CASE_CONNECTORS = {"of", "the", "and", "for"}
+_JOINERS = re.compile(r"([’'\-])")
+
+
+def readable(label: str) -> str:
+    """A label in a reader's case: "MR. FERNÁNDEZ HERNÁNDEZ" -> "Mr. Fernández Hernández",
+    "O’CONNELL" -> "O’Connell", "JEAN-PIERRE" -> "Jean-Pierre", "MCKEON" -> "McKeon",
+    "SECRETARY OF STATE" -> "Secretary of State". Text in mixed case is kept as printed.
+
+    "Mac" is left alone: "MACHADO" and "MACKEY" are not "MacHado" and "MacKey".
+    """
+    text = " ".join(label.strip().rstrip(":").split())
+    if any(c.islower() for c in text):
         return text
-    human = HumanName(text)
-    human.capitalize(force=True)
-    out = str(human) or text.title()
-    # nameparser lowers particles only after a first name; a family name alone keeps them
-    # lower case too, except at the very start of a display name.
-    return out
+    words = []
+    lowered = text.lower().split()
+    for position, word in enumerate(lowered):
+        # "of" inside ("Secretary of State"); a particle before a name ("de la Cruz").
+        # French "Le" and "La" open a name capitalised ("Le Drian").
+        particle = word in PARTICLES and position < len(lowered) - 1 and not (position == 0 and word in ("le", "la"))
+        if (position and word in _CASE_CONNECTORS) or particle:
+            words.append(word)
+            continue
+        parts = _JOINERS.split(word)
+        out = []
+        for i, part in enumerate(parts):
+            # A possessive "’s" stays lower case; every other part of a name is capitalised.
+            if i and part == "s" and i == len(parts) - 1 and parts[i - 1] in "’'":
+                out.append(part)
+            else:
+                out.append(_capitalised(part))
+        words.append("".join(out))
+    return " ".join(words)
+
+
+def _capitalised(part: str) -> str:
+    if len(part) > 2 and part.startswith("mc") and part[2].isalpha():
+        return "Mc" + part[2].upper() + part[3:]
+    for i, ch in enumerate(part):
+        if ch.isalpha():
+            return part[:i] + ch.upper() + part[i + 1 :]
+    return part
 
 
 def name_parts(name: str, *, family_hint: str = "") -> PersonName:

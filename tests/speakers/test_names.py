@@ -54,6 +54,7 @@ def test_name_parts(name, hint, parts):
         ("SECRETARY O’BRIEN", "Secretary O’Brien", "O’Brien", "Secretary"),
         ("AMBASSADOR DE LA CRUZ", "Ambassador de la Cruz", "de la Cruz", "Ambassador"),
         ("MR. MCKEON", "Mr. McKeon", "McKeon", "Mr."),
+        ("FOREIGN MINISTER LE DRIAN", "Foreign Minister Le Drian", "Le Drian", "Foreign Minister"),
         ("MS. O’CONNELL", "Ms. O’Connell", "O’Connell", "Ms."),
         ("PRIME MINISTER MODI", "Prime Minister Modi", "Modi", "Prime Minister"),
     ],
