@@ -10,14 +10,16 @@ and last, the label itself as a family name with its honorific ("Mr. Kirby").
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils.text import slugify
 
 from archive.ingest.types import ParsedTranscript, Person
 from archive.models import Speaker, SpeakerLabel, SpeakerRedirect
 
+from .curation import merge_speakers
 from .labels import LabelReading, display_label, label_display_name, read_label
 from .names import PersonName, clean_name, fold, looks_like_name, name_key, name_parts, readable
 from .officeholders import Officeholder, held_office, holder_named, officeholder_for, serving_on
@@ -148,14 +150,16 @@ def _from_surname(reading: LabelReading, parsed: ParsedTranscript, known) -> Att
             person = _from_hint(participant, reading, parsed)
             if person:
                 return person
-    holder = officeholder_for(reading, parsed.date)
-    if holder:
-        return _from_holder(holder, parsed)
+    # The one full name the text gives for the surname ("Christen Linke Young" for "MS.
+    # YOUNG" on a call about health costs) outranks another officeholder of that name.
     mention = parsed.mentions.get(reading.label)
     if mention:
         person = _from_hint(mention, reading, parsed)
         if person:
             return person
+    holder = officeholder_for(reading, parsed.date)
+    if holder:
+        return _from_holder(holder, parsed)
     existing = known.by_label(reading.label) if known else None
     if existing is not None:
         return Attribution(existing.name, existing.title, speaker_id=existing.pk)
@@ -206,11 +210,92 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
         elif who.is_role:
             speaker = role_speaker(who.name)
         else:
-            speaker = person_speaker(who)
+            if label and not who.parts.given and who.parts.family:
+                speaker = _full_person_for(who, label, parsed.date) or person_speaker(who)
+            else:
+                speaker = person_speaker(who)
+            if label and who.parts.given:
+                _absorb_label_only(speaker, label, parsed.date)
         if speaker and label:
             SpeakerLabel.objects.get_or_create(speaker=speaker, label=label)
         resolved[label] = speaker
     return resolved
+
+
+# A label-only speaker ("Mr. Munoz") joins the full name a later text gives for the same
+# label ("Kevin Munoz") when their transcripts are this close in time.
+SAME_PERSON_WINDOW = datetime.timedelta(days=730)
+
+
+def _absorb_label_only(person: Speaker, label: str, day: datetime.date | None) -> None:
+    """Join to ``person`` the speakers known only from a label that must be them.
+
+    Another transcript printed only "MR. MUNOZ"; this one says he is Kevin Munoz. A
+    label-only speaker printed under the same label with the same family name, or whose
+    compound family name ends the full name ("MS. LINKE YOUNG" and Christen Linke Young),
+    is taken for the same person when their transcripts lie within ``SAME_PERSON_WINDOW``;
+    further apart they stay apart, for staff to judge with ``audit_speakers``.
+    """
+    key = name_key(person.name)
+    if not key or day is None:
+        return
+    last = _last_word(person.name)
+    candidates = (
+        Speaker.objects.filter(kind=Speaker.Kind.PERSON, given_name="")
+        .filter(Q(family_name__icontains=last) | Q(family_name__icontains=fold(last)))
+        .exclude(pk=person.pk)
+        .annotate(first=Min("turns__transcript__date"), last=Max("turns__transcript__date"))
+        .prefetch_related("labels")
+    )
+    folded = fold(label)
+    joined = []
+    for other in candidates:
+        family = name_key(other.family_name)
+        if not family or not (key == family or key.endswith(" " + family)):
+            continue
+        same_label = bool(other.labels.all()) and all(fold(row.label) == folded for row in other.labels.all())
+        if not (same_label or len(family.split()) > 1):
+            continue
+        if other.first and other.last and other.first - SAME_PERSON_WINDOW <= day <= other.last + SAME_PERSON_WINDOW:
+            joined.append(other)
+    if not joined:
+        return
+    longest = max((o.family_name for o in joined), key=lambda f: len(f.split()))
+    if len(longest.split()) > len(person.family_name.split()) and name_key(person.name).endswith(name_key(longest)):
+        # The label printed the whole family name: "Linke Young", not "Young".
+        person.given_name = person.name[: len(person.name) - len(longest)].strip() if person.name.endswith(longest) else person.given_name
+        person.family_name = longest
+        person.save(update_fields=["given_name", "family_name", "modified"])
+    merge_speakers(person, joined, pin=False)
+
+
+def _full_person_for(who: Attribution, label: str, day: datetime.date | None) -> Speaker | None:
+    """The one stored person with a given name that a label-only attribution must be, by the
+    rule of ``_absorb_label_only`` seen from the other side ("MS. LINKE YOUNG" after
+    Christen Linke Young was stored)."""
+    family = name_key(who.parts.family)
+    if not family or day is None:
+        return None
+    last = _last_word(who.parts.family)
+    folded = fold(label)
+    candidates = (
+        Speaker.objects.filter(kind=Speaker.Kind.PERSON)
+        .exclude(given_name="")
+        .filter(Q(name__icontains=last) | Q(name__icontains=fold(last)))
+        .annotate(first=Min("turns__transcript__date"), last=Max("turns__transcript__date"))
+        .prefetch_related("labels")
+    )
+    found = []
+    for person in candidates:
+        key = name_key(person.name)
+        if not key.endswith(" " + family):
+            continue
+        same_label = any(fold(row.label) == folded for row in person.labels.all())
+        if not (same_label or len(family.split()) > 1):
+            continue
+        if person.first and person.last and person.first - SAME_PERSON_WINDOW <= day <= person.last + SAME_PERSON_WINDOW:
+            found.append(person)
+    return found[0] if len(found) == 1 else None
 
 
 def _last_word(name: str) -> str:

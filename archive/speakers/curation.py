@@ -66,14 +66,15 @@ def check_merge(kept: Speaker, others) -> list[Speaker]:
     return others
 
 
-def merge_speakers(kept: Speaker, others) -> MergeResult:
+def merge_speakers(kept: Speaker, others, *, pin: bool = True) -> MergeResult:
     """Make ``kept`` the one speaker of every turn and label of ``others``, then delete them.
 
     Each other's address and name become a ``SpeakerRedirect`` to ``kept`` (so its page
     answers 301 and ingest finds ``kept`` under the old name), and redirects that led to an
     other lead to ``kept``. ``kept`` takes a title and name parts it lacks from the others.
     Raises ValueError, changing nothing, for a speaker merged into itself or a role and a
-    person merged together.
+    person merged together. ``pin=False`` (ingest joining a label-only speaker to the full
+    name the text gave) moves the labels without pinning them: that was no staff decision.
     """
     others = check_merge(kept, others)
     other_ids = [other.pk for other in others]
@@ -87,7 +88,7 @@ def merge_speakers(kept: Speaker, others) -> MergeResult:
         # After commit, the moved turns are indexed under the kept speaker's name and slug.
         search_hooks.transcripts_changed(set(moving.values_list("transcript_id", flat=True)))
         turns_moved = moving.update(speaker=kept, modified=timezone.now())
-        labels_moved = _move_labels(SpeakerLabel.objects.filter(speaker_id__in=other_ids), kept)
+        labels_moved = _move_labels(SpeakerLabel.objects.filter(speaker_id__in=other_ids), kept, pin=pin)
 
         changed = []
         for field in FILLED_FIELDS:
@@ -141,7 +142,7 @@ def split_label(speaker: Speaker, label: str, into: Speaker | None = None) -> Sp
     return SplitResult(into, created, turns_moved)
 
 
-def _move_labels(rows, target: Speaker, extra=()) -> int:
+def _move_labels(rows, target: Speaker, extra=(), pin: bool = True) -> int:
     """Move label ``rows`` (and the bare labels ``extra``) to ``target``, pinned where that is
     safe, without duplicating a label ``target`` already has. Returns how many labels
     ``target`` gained."""
@@ -152,7 +153,7 @@ def _move_labels(rows, target: Speaker, extra=()) -> int:
     existing = {row.label: row for row in SpeakerLabel.objects.filter(speaker=target, label__in=labels)}
     gained = 0
     for label in sorted(labels):
-        pinned = pinnable(label)
+        pinned = pin and pinnable(label)
         if label in existing:
             if pinned and not existing[label].pinned:
                 SpeakerLabel.objects.filter(pk=existing[label].pk).update(pinned=True)

@@ -105,6 +105,11 @@ def officeholder_for(reading: LabelReading, day: datetime.date | None) -> Office
         return None
     if reading.surname:
         matches = _by_surname().get(reading.surname, [])
+        family = fold(reading.family).replace(".", "")
+        if len(family.split()) > 1:
+            # "MS. LINKE YOUNG" is not Shalanda Young: a family name of several words must be
+            # the listed person's whole family name.
+            matches = [h for h in matches if fold(h.parts.family) == family or fold(h.name).endswith(" " + family)]
         if reading.office:
             # "AMBASSADOR RICE" is not Condoleezza Rice, Secretary of State: a label's office
             # must be one the person held, unless they held another office on the day.

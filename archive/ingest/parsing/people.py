@@ -283,9 +283,8 @@ def _named_in_text(labels: list[str], turns: list[ParsedTurn]) -> dict[str, Pers
         # The words before the surname, up to two ("Christen Linke Young" is not "Linke").
         pattern = re.compile(
             r"(?<![\w.’'-])((?:[A-Z][a-z’'-]+\s+)?[A-Z][a-z’'-]+(?:\s+[A-Z]\.)?)\s+("
-            + r"\s+".join(re.escape(w) for w in family)
-            + r")(?![\w’'-])",
-            re.IGNORECASE,
+            + r"\s+".join(f"(?i:{re.escape(w)})" for w in family)
+            + r")(?![\w’'-])"
         )
         given: dict[str, str] = {}
         for m in pattern.finditer(text):
