@@ -265,7 +265,8 @@ def _classify_header(lines: list[str]) -> _Header:
             if not head.location:
                 head.location = line
             continue
-        if _place_like(line):
+        if _place_like(line) or (head.date and head.location and len(line.split()) <= 6):
+            # After the date and the place, a short name is where in it ("Quai d’Orsay").
             head.short_lines.append(line)
         else:
             head.title_lines.append(line)
@@ -422,7 +423,10 @@ def _split_header(
         # publishing office, stock lines ("As Prepared for Delivery"), a start time.
         while header_end < len(items) and items[header_end][0] < first_strong:
             t = item_text(items[header_end])
-            if len(t) > 150 or not _header_like(t) or not _after_date_line(t):
+            last_before_turns = header_end + 1 >= len(items) or items[header_end + 1][0] >= first_strong
+            # The short name right before the first turn is the venue ("Quai d’Orsay").
+            venue_line = last_before_turns and first_strong < len(paras) and len(t.split()) <= 6 and t[:1].isupper()
+            if len(t) > 150 or not _header_like(t) or not (_after_date_line(t) or venue_line):
                 break
             header_end += 1
     else:

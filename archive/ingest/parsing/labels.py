@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from archive.speakers.vocabulary import OUTLETS
+
 from ..types import Person
 from .dates import _is_end_marker, _is_time_line, _parse_date_text
 from .notes import _note_text
@@ -173,7 +175,7 @@ class _LabelJudge:
         # capitals, a mixed-case "label" is a quotation or an address, not a speaker.
         strong = [c for c in candidates if c and c.strength == "strong" and c.label not in ("Q", "A")]
         mixed = sum(1 for c in candidates if c and c.strength == "weak" and c.label not in ("Q", "A"))
-        self.caps_style = len(strong) >= 5 and len(strong) >= 9 * mixed
+        self.caps_style = len(strong) >= 4 and len(strong) >= 4 * mixed
 
     def accept(self, i: int, participants: list[Person]) -> _Label | None:
         c = self.candidates[i]
@@ -182,6 +184,9 @@ class _LabelJudge:
         if c.label in ("Q", "A"):
             return c if (self.strong_q or self.weak_counts[c.label] >= 2) else None
         label_words = set(_name_words(c.label))
+        if c.label.lower() in OUTLETS:
+            # "Politico:" — a reporter asking for their outlet.
+            return c
         if self.caps_style and c.strength == "weak":
             return None
         supported = (

@@ -28,7 +28,7 @@ _ROLE_WORDS = frozenset(
     chair chairman chairwoman chairperson general admiral commander official officer
     mayor leader chief moderator host anchor correspondent reporter journalist interviewer
     questioner question answer participant audience interpreter translator operator staff
-    mr. ms. mrs. dr. mr ms mrs dr sir dame speaker panelist narrator
+    mr. ms. mrs. dr. mr ms mrs dr sir dame speaker panelist narrator lady gentleman
     secretary-general attorney justice lieutenant colonel captain major pope
     """.split()
 )
