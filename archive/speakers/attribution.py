@@ -35,6 +35,7 @@ class Attribution:
     is_role: bool = False
     parts: PersonName = field(default_factory=PersonName)
     speaker_id: int | None = None  # a stored speaker staff pinned the label to
+    office_on_day: bool = False  # the title is the office the officeholder list says they held that day
 
 
 def is_question_label(label: str) -> bool:
@@ -141,7 +142,9 @@ def _office_head(office: str) -> str:
 
 def _from_holder(holder: Officeholder, parsed: ParsedTranscript, title: str = "") -> Attribution:
     on_day = serving_on(holder.name, parsed.date)
-    return Attribution(holder.name, (on_day or holder).title if (on_day or not title) else title, parts=holder.parts)
+    return Attribution(
+        holder.name, on_day.title if on_day else (title or holder.title), parts=holder.parts, office_on_day=bool(on_day)
+    )
 
 
 def _from_surname(reading: LabelReading, parsed: ParsedTranscript, known) -> Attribution:
@@ -211,9 +214,9 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
             speaker = role_speaker(who.name)
         else:
             if label and not who.parts.given and who.parts.family:
-                speaker = _full_person_for(who, label, parsed.date) or person_speaker(who)
+                speaker = _full_person_for(who, label, parsed.date) or person_speaker(who, parsed.date)
             else:
-                speaker = person_speaker(who)
+                speaker = person_speaker(who, parsed.date)
             if label and who.parts.given:
                 _absorb_label_only(speaker, label, parsed.date)
         if speaker and label:
@@ -303,14 +306,14 @@ def _last_word(name: str) -> str:
     return words[-1] if words else name
 
 
-def person_speaker(who: Attribution) -> Speaker:
+def person_speaker(who: Attribution, day: datetime.date | None = None) -> Speaker:
     """The stored person ``who`` names, or a new one; a merged-away name finds the kept speaker."""
     key = name_key(who.name)
     last = _last_word(who.name)
     near = Q(name__icontains=last) | Q(name__icontains=fold(last))
     for speaker in Speaker.objects.filter(near, kind=Speaker.Kind.PERSON):
         if name_key(speaker.name) == key:
-            _complete(speaker, who)
+            _complete(speaker, who, day)
             return speaker
     for redirect in SpeakerRedirect.objects.filter(Q(old_name__icontains=last) | Q(old_name__icontains=fold(last))).select_related("speaker"):
         if name_key(redirect.old_name) == key:
@@ -322,12 +325,19 @@ def person_speaker(who: Attribution) -> Speaker:
     )
 
 
-def _complete(speaker: Speaker, who: Attribution) -> None:
-    """Fill what an earlier, thinner attribution left empty."""
+def _complete(speaker: Speaker, who: Attribution, day: datetime.date | None) -> None:
+    """Fill what an earlier, thinner attribution left empty; an officeholder's title follows
+    the office they held in their newest transcript ("Principal Deputy Press Secretary",
+    then "Press Secretary")."""
     changed = []
     if who.title and not speaker.title:
         speaker.title = who.title
         changed.append("title")
+    elif who.office_on_day and who.title != speaker.title and day is not None:
+        newest = speaker.turns.aggregate(newest=Max("transcript__date"))["newest"]
+        if newest is None or day >= newest:
+            speaker.title = who.title
+            changed.append("title")
     if who.parts.family and not speaker.family_name:
         speaker.given_name, speaker.family_name = who.parts.given, who.parts.family
         speaker.name_suffix, speaker.honorific = who.parts.suffix, who.parts.honorific

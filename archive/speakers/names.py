@@ -60,6 +60,13 @@ def _bare(word: str) -> str:
     return fold(word).strip(".,;:()\"“”‘’'")
 
 
+def _is_office(bare: str) -> bool:
+    """ "secretary", "president-elect", "secretary-designate", "vice-president"."""
+    return bare in OFFICE_WORDS or (
+        "-" in bare and all(part in OFFICE_WORDS or part in ("elect", "designate", "general") for part in bare.split("-"))
+    )
+
+
 def _is_acronym(word: str) -> bool:
     """ "APNSA", "CEA", "NSC" inside a mixed-case headline: an office, not a name."""
     letters = [c for c in word if c.isalpha()]
@@ -81,7 +88,7 @@ def clean_name(text: str) -> str:
         particle = word.islower() and bare in PARTICLES
         if not name:
             # Before the name: offices, honorifics, acronyms and connectors are skipped.
-            if bare in OFFICE_WORDS or bare in HONORIFICS or (mixed and _is_acronym(word)) or bare in EVENT_WORDS:
+            if _is_office(bare) or bare in HONORIFICS or (mixed and _is_acronym(word)) or bare in EVENT_WORDS:
                 continue
             if word == "," or (word.islower() and not particle):
                 continue
@@ -91,7 +98,7 @@ def clean_name(text: str) -> str:
         # word ends it ("… Jean-Pierre En Route", "Sullivan A New Frontier").
         ends = (
             bare in EVENT_WORDS
-            or (bare in OFFICE_WORDS and bare not in _SURNAMES_TOO)
+            or (_is_office(bare) and bare not in _SURNAMES_TOO)
             or word in {"A", "An", "The", ","}
             or (mixed and word.islower() and not particle)
         )

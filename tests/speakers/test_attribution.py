@@ -174,3 +174,22 @@ def test_one_release_under_one_address_in_two_versions_is_unchanged_on_every_lat
     for _ in range(2):
         assert [ingest(first, "a.md").status, ingest(second, "b.md").status] == ["unchanged", "unchanged"]
     assert Transcript.objects.count() == 1
+
+
+def test_an_officeholders_title_is_the_office_of_their_newest_transcript():
+    def kjp_on(title, day):
+        ingest(briefing(title, day, "MS. JEAN-PIERRE:  Hi, everybody.\n\nQ  Thank you.\n"))
+
+    kjp_on("Press Gaggle by Principal Deputy Press Secretary Karine Jean-Pierre", "March 1, 2022")
+    assert Speaker.objects.get(name="Karine Jean-Pierre").title == "White House Principal Deputy Press Secretary"
+    kjp_on("Press Briefing by Press Secretary Karine Jean-Pierre", "May 3, 2024")
+    kjp_on("Press Gaggle by Principal Deputy Press Secretary Karine Jean-Pierre on Tuesday", "March 8, 2022")
+    assert Speaker.objects.get(name="Karine Jean-Pierre").title == "White House Press Secretary"
+
+
+def test_a_president_elect_is_the_president_he_became():
+    result = ingest(briefing(
+        "Remarks by President-Elect Trump at a Press Conference", "December 16, 2024",
+        "PRESIDENT-ELECT TRUMP:  Thank you.\n\nQ  Sir?\n",
+    ))
+    assert speakers_by_label(result)["PRESIDENT-ELECT TRUMP"] == "Donald J. Trump"
