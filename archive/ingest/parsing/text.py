@@ -102,7 +102,11 @@ _KIND_LINES = {
 
 def _norm(text: str) -> str:
     """Collapse runs of horizontal whitespace (NBSP too) to one space and trim."""
-    return _HSPACE.sub(" ", text).strip()
+    if "\n" in text:
+        return _HSPACE.sub(" ", text).strip()
+    # Without line breaks, str.split() does the same in C: the profile of a 1 MB
+    # transcript spent two thirds of its time in the regular expression.
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:

@@ -24,7 +24,7 @@ from .turns import _build_paragraphs, _collect_turns
 
 __all__ = ["parse"]
 
-_ZERO_WIDTH = {ord(ch): None for ch in "\u200b\u200c\u200d\u2060\ufeff"}
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def parse(text: str, *, filename: str = "") -> ParsedTranscript:
@@ -50,7 +50,8 @@ def _parse(text: str, filename: str) -> ParsedTranscript:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     # Zero-width characters hide a label or an end marker from every rule ("\u200bEND").
     text = text.lstrip("\ufeff").replace("\x00", "")
-    text = text.translate(_ZERO_WIDTH)
+    for ch in _ZERO_WIDTH:  # str.replace is many times faster than str.translate here
+        text = text.replace(ch, "")
     if not text.strip():
         raise TranscriptError("empty transcript")
 
