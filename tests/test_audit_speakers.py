@@ -138,3 +138,16 @@ def test_command_json(archive):
     assert first["class"] == "duplicate"
     assert [s["slug"] for s in first["speakers"]] == ["john-kirby", "mr-kirby"]
     assert first["speakers"][1]["first"] == "2022-06-03" and first["speakers"][1]["labels"] == ["MR. KIRBY"]
+
+
+def test_two_given_names_of_one_family_are_two_people_and_a_capitalised_given_name_is_a_name():
+    d = datetime.date
+    spoke(person("Joseph R. Biden Jr.", given_name="Joseph R.", family_name="Biden", name_suffix="Jr."), d(2023, 1, 5))
+    spoke(person("Jill Biden", given_name="Jill", family_name="Biden"), d(2023, 1, 6))
+    spoke(person("Mr. Biden", family_name="Biden", honorific="Mr."), d(2023, 1, 7))
+    spoke(person("JD Vance", given_name="JD", family_name="Vance"), d(2025, 3, 18))
+    report = audit()
+    assert sorted(sorted(pair) for pair in names(report.of(DUPLICATE))) == [
+        ["Jill Biden", "Mr. Biden"], ["Joseph R. Biden Jr.", "Mr. Biden"],
+    ]
+    assert names(report.of(PLACE)) == []

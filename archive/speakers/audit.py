@@ -180,7 +180,7 @@ def duplicates(people: list[AuditedSpeaker]) -> list[Finding]:
     for family, group in by_family.items():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if overlap(a, b):
+                if overlap(a, b) and _given_names_agree(a, b):
                     pairs[_pair(a, b)] = f"same family name “{family}”"
     # Containment: look only at people who share the rarest word of the shorter name.
     by_word = defaultdict(list)
@@ -202,6 +202,18 @@ def duplicates(people: list[AuditedSpeaker]) -> list[Finding]:
         finding.speakers.sort(key=lambda p: (-p.turns, p.name))
     findings.sort(key=lambda f: (-sum(p.turns for p in f.speakers), [p.name for p in f.speakers]))
     return findings
+
+
+def _given_names_agree(a: AuditedSpeaker, b: AuditedSpeaker) -> bool:
+    """Whether two people of one family name may be one: one of them has no given name
+    ("Mr. Kirby"), or one given name starts the other ("Ashish" and "Ashish K.", "Tony"
+    and "Antony" aside). "Joseph R." and "Jill" are two people."""
+    first_a = fold(a.given_name).split()[:1]
+    first_b = fold(b.given_name).split()[:1]
+    if not first_a or not first_b:
+        return True
+    x, y = first_a[0].rstrip("."), first_b[0].rstrip(".")
+    return x.startswith(y) or y.startswith(x)
 
 
 def _pair(a, b) -> tuple[int, int]:
@@ -227,8 +239,11 @@ def place_reason(person: AuditedSpeaker, locations) -> str:
                 reasons.append(f"place of a transcript: “{location}”")
                 break
     mixed = any(c.islower() for c in person.name)
+    # A given name in capitals is still a name ("JD Vance"); an acronym before it is not.
+    given = set(person.given_name.split())
     acronyms = [
-        w for w in person.printed_words if mixed and _is_acronym(w) and fold(w).strip(".,") not in SUFFIXES
+        w for w in person.printed_words
+        if mixed and _is_acronym(w) and fold(w).strip(".,") not in SUFFIXES and w not in given
     ]
     if acronyms:
         reasons.append("acronyms: " + ", ".join(acronyms))
