@@ -144,7 +144,7 @@ def test_two_given_names_of_one_family_are_two_people_and_a_capitalised_given_na
     d = datetime.date
     spoke(person("Joseph R. Biden Jr.", given_name="Joseph R.", family_name="Biden", name_suffix="Jr."), d(2023, 1, 5))
     spoke(person("Jill Biden", given_name="Jill", family_name="Biden"), d(2023, 1, 6))
-    spoke(person("Mr. Biden", family_name="Biden", honorific="Mr."), d(2023, 1, 7))
+    spoke(person("Mr. Biden", family_name="Biden", honorific="Mr."), d(2023, 1, 1), d(2023, 2, 1))
     spoke(person("JD Vance", given_name="JD", family_name="Vance"), d(2025, 3, 18))
     report = audit()
     assert sorted(sorted(pair) for pair in names(report.of(DUPLICATE))) == [
