@@ -85,7 +85,7 @@ class TranscriptAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(live_turn_count=Count("turns", filter=Q(turns__position__isnull=False)))
+            .annotate(live_turn_count=Count("turns", filter=Q(turns__position__isnull=False), distinct=True))
             .newest_first()
         )
 
@@ -195,7 +195,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(live_turn_count=Count("turns", filter=Q(turns__position__isnull=False)))
+            .annotate(live_turn_count=Count("turns", filter=Q(turns__position__isnull=False), distinct=True))
             .order_by("kind", "name")
         )
 

@@ -224,6 +224,14 @@ def test_admin_merge_asks_which_speaker_to_keep_then_merges(admin_client, kirbys
     ]
 
 
+def test_admin_counts_each_turn_once_when_the_search_matches_several_labels(admin_client, kirbys):
+    # "Mr. Kirby" has two labels that both contain the search word.
+    url = reverse("admin:archive_speaker_changelist") + "?q=KIRBY"
+    data = {"action": "merge_selected", "_selected_action": [kirbys["john"].pk, kirbys["mr"].pk]}
+    page = admin_client.post(url, data).content.decode()
+    assert "2 turns" in page and "4 turns" not in page
+
+
 def test_admin_refuses_to_merge_a_role_into_a_person(admin_client, kirbys):
     response = merge_action(admin_client, [kirbys["john"], kirbys["question"]], post="yes", kept=kirbys["john"].pk)
     assert response.status_code == 302
