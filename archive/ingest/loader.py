@@ -63,8 +63,11 @@ def source_key_for(parsed: ParsedTranscript) -> str:
     return f"title:{day}:{slugify(parsed.title)}"
 
 
-def load_transcript(parsed: ParsedTranscript, raw_text: str) -> LoadResult:
+def load_transcript(parsed: ParsedTranscript, raw_text: str, *, force: bool = False, source_key: str = "") -> LoadResult:
     """Create or update the transcript ``parsed`` describes, all or nothing.
+
+    ``force`` writes even unchanged input and ``source_key`` names the stored transcript to
+    update (re-reading stored text with newer rules, which may read another title).
 
     Raises TranscriptError for a transcript that cannot be stored (no title, no turns).
     """
@@ -73,13 +76,13 @@ def load_transcript(parsed: ParsedTranscript, raw_text: str) -> LoadResult:
     if not parsed.turns:
         raise TranscriptError("no turns found in the text")
     digest = content_hash(raw_text)
-    key = source_key_for(parsed)
+    key = source_key or source_key_for(parsed)
     with transaction.atomic():
         transcript = Transcript.objects.select_for_update().filter(source_key=key).first()
         metadata = _metadata(parsed)
-        if transcript is not None and transcript.content_hash == digest and _same_metadata(transcript, metadata):
+        if not force and transcript is not None and transcript.content_hash == digest and _same_metadata(transcript, metadata):
             return LoadResult(transcript, "unchanged", turns=transcript.turns.live().count())
-        if transcript is not None and digest in transcript.version_hashes:
+        if not force and transcript is not None and digest in transcript.version_hashes:
             # Another version of this source was ingested after this one: keep it.
             return LoadResult(transcript, "unchanged", turns=transcript.turns.live().count(), superseded=True)
         created = transcript is None
