@@ -216,13 +216,6 @@ def name_parts(name: str, *, family_hint: str = "") -> PersonName:
     return PersonName(given=given, family=family, suffix=suffix)
 
 
-def label_name(words: str) -> PersonName:
-    """The name a label gives after its office or honorific: "FERNÁNDEZ HERNÁNDEZ" is a
-    family name, never a given and a family name guessed apart."""
-    text = readable(words.strip())
-    return PersonName(family=text)
-
-
 def looks_like_name(name: str) -> bool:
     """At least a capitalised word that is not an office or event word."""
     toks = [t for t in name.split() if t]
