@@ -299,3 +299,18 @@ def test_admin_keeps_an_old_address_from_being_reused(admin_client, kirbys):
     assert "This address used to belong to “Mr. Kirby” and leads to “John Kirby”" in response.content.decode()
     question.refresh_from_db()
     assert question.slug == "question"
+
+
+def test_searches_feeds_and_exports_naming_a_merged_speaker_follow_the_kept_one(client, kirbys):
+    merge_speakers(kirbys["john"], [kirbys["mr"]])
+    for old, new in [
+        ("/search/?q=talks&speaker=mr-kirby", "/search/?q=talks&speaker=john-kirby"),
+        ("/api/search/?q=talks&speaker=mr-kirby", "/api/search/?q=talks&speaker=john-kirby"),
+        ("/search/results.csv?speaker=mr-kirby", "/search/results.csv?speaker=john-kirby"),
+        ("/feeds/search/?q=talks&speaker=mr-kirby", "/feeds/search/?q=talks&speaker=john-kirby"),
+        ("/feeds/speakers/mr-kirby/", "/feeds/speakers/john-kirby/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+    # A speaker that still exists is searched as it is.
+    assert client.get("/search/?q=talks&speaker=john-kirby").status_code == 200

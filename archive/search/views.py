@@ -14,6 +14,7 @@ from archive.models import Transcript
 from archive.search.forms import SORT_CHOICES, SearchForm
 from archive.search.serializers import SearchResponseSerializer
 from archive.search.service import SORTS, search
+from archive.speakers.addresses import moved_speaker_redirect
 
 FACET_TITLES = {"speaker": "Speaker", "topic": "Topic", "year": "Year", "kind": "Kind"}
 
@@ -42,6 +43,9 @@ def _toggle_query(current: QueryDict, key: str, value) -> str:
 
 def search_page(request):
     """``/search/``: matching turns best first, with facets; an empty query lists the newest."""
+    moved = moved_speaker_redirect(request)
+    if moved:
+        return moved
     form = SearchForm(request.GET)
     form.is_valid()
     result = search(form.params())
@@ -133,6 +137,9 @@ class SearchAPIView(APIView):
     """Quote search: the same parameters and results as /search/, as JSON."""
 
     def get(self, request):
+        moved = moved_speaker_redirect(request)
+        if moved:
+            return moved
         form = SearchForm(request.query_params)
         if not form.is_valid():
             return Response({"errors": form.errors.get_json_data()}, status=400)

@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from archive import citations
 from archive.models import Speaker, Topic, Transcript, Turn
+from archive.speakers.addresses import moved_speaker_redirect
 
 FEED_ITEMS = 30
 # How many of a search's newest matches the search feed looks at to find the latest added.
@@ -142,8 +143,13 @@ class ArchiveFeed(Feed):
     """Common ground: Atom, absolute links from ``site_root``, items from the scope."""
 
     feed_type = Atom1Feed
+    speaker_in_path = False  # the path's slug names a speaker (a speaker's feed)
 
     def __call__(self, request, *args, **kwargs):
+        # A saved search or a speaker's feed naming a speaker merged since follows them.
+        moved = moved_speaker_redirect(request, kwargs.get("slug") if self.speaker_in_path else None)
+        if moved:
+            return moved
         try:
             return super().__call__(request, *args, **kwargs)
         except (ValueError, TypeError) as error:
@@ -227,6 +233,8 @@ class NewestTranscriptsFeed(ArchiveFeed):
 
 class SpeakerFeed(ArchiveFeed):
     """Transcripts in which one speaker speaks, newest added first."""
+
+    speaker_in_path = True
 
     def scope(self, request, root, slug):
         speaker = get_object_or_404(Speaker, slug=slug)

@@ -24,6 +24,7 @@ from archive.models import Turn
 from archive.sharing import exports
 from archive.sharing.share import QUOTE_PARAM, TurnShare
 from archive.views import MAX_TURN_NUMBER, find_transcript
+from archive.speakers.addresses import moved_speaker_redirect
 
 # Row ids are 64-bit; a larger number in an address cannot exist (and would overflow a query).
 MAX_ID = 2**63 - 1
@@ -136,6 +137,9 @@ def transcript_download(request, slug, fmt):
 @require_safe
 def search_csv(request):
     """The answers a search finds, as CSV: date, speaker, transcript, quote, link."""
+    moved = moved_speaker_redirect(request)
+    if moved:
+        return moved
     turns = exports.search_turns(request.GET, limit=exports.CSV_MAX_ROWS)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
