@@ -46,6 +46,24 @@ class Speaker(models.Model):
     def is_role(self):
         return self.kind == self.Kind.ROLE
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the slug as loaded, so save() can tell that the address changed.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs):
+        """Save; when the slug changed, the old address keeps answering with a redirect."""
+        old_slug = getattr(self, "_loaded_slug", None)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                # The new slug is live: it must not lead elsewhere (a rename undone).
+                SpeakerRedirect.objects.filter(old_slug=self.slug).delete()
+                SpeakerRedirect.objects.update_or_create(old_slug=old_slug, defaults={"speaker": self})
+        self._loaded_slug = self.slug
+
 
 class SpeakerRedirect(models.Model):
     """The address of a speaker merged into another; it answers with a permanent redirect."""

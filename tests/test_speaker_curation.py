@@ -314,3 +314,16 @@ def test_searches_feeds_and_exports_naming_a_merged_speaker_follow_the_kept_one(
         assert (response.status_code, response["Location"]) == (301, new), old
     # A speaker that still exists is searched as it is.
     assert client.get("/search/?q=talks&speaker=john-kirby").status_code == 200
+
+
+def test_a_renamed_speaker_address_keeps_answering(client, kirbys):
+    john = Speaker.objects.get(pk=kirbys["john"].pk)
+    john.slug = "john-f-kirby"
+    john.save()
+    response = client.get("/speakers/john-kirby/")
+    assert (response.status_code, response["Location"]) == (301, "/speakers/john-f-kirby/")
+    # Renamed back: the address is live again and leads nowhere else.
+    john.slug = "john-kirby"
+    john.save()
+    assert client.get("/speakers/john-kirby/").status_code == 200
+    assert client.get("/speakers/john-f-kirby/")["Location"] == "/speakers/john-kirby/"
