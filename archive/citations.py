@@ -564,8 +564,7 @@ def _bibtex_name(name):
     family = bibtex_escape(name.family)
     if " " in name.family and not name.family.split()[0].islower():
         family = "{" + family + "}"
-    parts = [family, bibtex_escape(name.suffix), bibtex_escape(name.given)] if name.suffix else [family, bibtex_escape(name.given)]
-    return ", ".join(p for p in parts if p) if name.given or name.suffix else family
+    return ", ".join(part for part in (family, bibtex_escape(name.suffix), bibtex_escape(name.given)) if part)
 
 
 def bibtex(data):

@@ -6,7 +6,38 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 
-class Speaker(models.Model):
+class KeepsOldSlugs(models.Model):
+    """A model whose address is its slug: renaming it leaves the old address answering.
+
+    save() calls ``record_old_slug(old_slug)`` whenever a loaded object's slug changes (admin,
+    ingest, shell), in the same transaction, so old citations and links keep working.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the slug as loaded, so save() can tell that the address changed.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs):
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug:
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+                self.record_old_slug(old_slug)
+        else:
+            super().save(*args, **kwargs)
+        self._loaded_slug = self.slug
+
+    def record_old_slug(self, old_slug):
+        raise NotImplementedError
+
+
+class Speaker(KeepsOldSlugs):
     """A named person, or a role that is never merged into a person ("Question", "Moderator")."""
 
     class Kind(models.TextChoices):
@@ -46,23 +77,11 @@ class Speaker(models.Model):
     def is_role(self):
         return self.kind == self.Kind.ROLE
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Remember the slug as loaded, so save() can tell that the address changed.
-        instance._loaded_slug = instance.__dict__.get("slug")
-        return instance
-
-    def save(self, *args, **kwargs):
-        """Save; when the slug changed, the old address keeps answering with a redirect."""
-        old_slug = getattr(self, "_loaded_slug", None)
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            if old_slug and old_slug != self.slug:
-                # The new slug is live: it must not lead elsewhere (a rename undone).
-                SpeakerRedirect.objects.filter(old_slug=self.slug).delete()
-                SpeakerRedirect.objects.update_or_create(old_slug=old_slug, defaults={"speaker": self})
-        self._loaded_slug = self.slug
+    def record_old_slug(self, old_slug):
+        """Make ``old_slug`` answer with a permanent redirect to this speaker."""
+        # The current slug is live again (a rename undone): it must not point elsewhere.
+        SpeakerRedirect.objects.filter(old_slug=self.slug).delete()
+        SpeakerRedirect.objects.update_or_create(old_slug=old_slug, defaults={"speaker": self})
 
 
 class SpeakerRedirect(models.Model):
@@ -108,7 +127,7 @@ class TranscriptQuerySet(models.QuerySet):
         return self.annotate(turn_count=Count("turns", filter=Q(turns__position__isnull=False)))
 
 
-class Transcript(models.Model):
+class Transcript(KeepsOldSlugs):
     class Kind(models.TextChoices):
         INTERVIEW = "interview", "Interview"
         PRESS_BRIEFING = "press-briefing", "Press briefing"
@@ -161,24 +180,6 @@ class Transcript(models.Model):
 
     def live_turns(self):
         return self.turns.live()
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Remember the slug as loaded, so save() can tell that the address changed.
-        instance._loaded_slug = instance.__dict__.get("slug")
-        return instance
-
-    def save(self, *args, **kwargs):
-        """Save; when the slug changed, keep the old address answering (see record_old_slug)."""
-        old_slug = getattr(self, "_loaded_slug", None)
-        if old_slug and old_slug != self.slug:
-            with transaction.atomic(using=kwargs.get("using")):
-                super().save(*args, **kwargs)
-                self.record_old_slug(old_slug)
-        else:
-            super().save(*args, **kwargs)
-        self._loaded_slug = self.slug
 
     def record_old_slug(self, old_slug):
         """Make ``old_slug`` answer with a permanent redirect to this transcript.

@@ -12,7 +12,8 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from archive.models import SlugRedirect, Speaker, SpeakerRedirect, Transcript, Turn, TurnRevision
+from archive.models import SlugRedirect, Speaker, Transcript, Turn, TurnRevision
+from archive.speakers.addresses import moved_speaker_redirect
 
 TRANSCRIPTS_PER_PAGE = 25
 SPEAKER_TURNS_PER_PAGE = 20
@@ -256,13 +257,10 @@ def speaker_detail(request, slug):
     """
     speaker = Speaker.objects.prefetch_related("labels").filter(slug=slug).first()
     if speaker is None:
-        moved = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=slug).first()
+        moved = moved_speaker_redirect(request, slug)
         if moved is None:
             raise Http404("No speaker has this address.")
-        response = redirect(moved.speaker, permanent=True)
-        if request.META.get("QUERY_STRING"):
-            response["Location"] += "?" + request.META["QUERY_STRING"]
-        return response
+        return moved
     transcripts = list(
         Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
         .annotate(speaker_turns=Count("turns"))

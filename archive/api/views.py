@@ -20,7 +20,8 @@ from archive.api.serializers import (
     TranscriptFilterSerializer,
     TranscriptListSerializer,
 )
-from archive.models import SlugRedirect, Speaker, SpeakerRedirect, Topic, Transcript, Turn
+from archive.models import SlugRedirect, Speaker, Topic, Transcript, Turn
+from archive.speakers.addresses import moved_speaker_redirect
 
 LIVE = Q(turns__position__isnull=False)
 
@@ -119,10 +120,10 @@ class SpeakerDetail(generics.RetrieveAPIView):
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             # A speaker merged into another answers at its old address, as on the web pages.
-            moved = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=kwargs["slug"]).first()
+            moved = moved_speaker_redirect(request, kwargs["slug"])
             if moved is None:
                 raise
-            return HttpResponsePermanentRedirect(reverse("api_speaker_detail", args=[moved.speaker.slug]))
+            return moved
 
 
 def _topics_with_counts():

@@ -14,14 +14,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, Q
-from django.utils.text import slugify
 
 from archive.ingest.types import ParsedTranscript, Person
 from archive.models import Speaker, SpeakerLabel, SpeakerRedirect
 
-from .curation import merge_speakers
+from .curation import merge_speakers, unique_slug
 from .labels import LabelReading, display_label, label_display_name, read_label
-from .names import PersonName, clean_name, fold, looks_like_name, name_key, name_parts, readable
+from .names import SUFFIXES, PersonName, clean_name, fold, looks_like_name, name_key, name_parts, readable
 from .officeholders import Officeholder, held_office, holder_named, officeholder_for, serving_on
 from .vocabulary import OFFICE_WORDS
 
@@ -121,9 +120,12 @@ def _from_hint(hint: Person, reading: LabelReading | None, parsed: ParsedTranscr
         return None
     if holder:
         return _from_holder(holder, parsed, title=_clean_title(hint.title) or parsed.outlet)
-    if reading is not None and reading.office and hint.title and _office_head(reading.office) not in fold(hint.title):
-        if any(fold(w) in OFFICE_WORDS for w in hint.title.split()):
-            return None
+    title_words = [fold(w) for w in hint.title.split()]
+    if reading is not None and reading.office and _office_head(reading.office) not in title_words and any(
+        w in OFFICE_WORDS for w in title_words
+    ):
+        # "FOREIGN MINISTER X" is not the "Ambassador X" of a byline.
+        return None
     if len(name.split()) < 2:
         # "Secretary Blinken" in a headline: read it as a label would be read.
         as_label = read_label(hint.name)
@@ -189,12 +191,18 @@ def _clean_title(title: str) -> str:
 
 
 class ArchiveSpeakers:
-    """What the archive already knows about labels: staff's pins and earlier attributions."""
+    """What the archive already knows about labels: staff's pins and earlier attributions.
+
+    Pins are few (staff make them by hand), so all of them are read once per transcript.
+    """
+
+    def __init__(self) -> None:
+        self._pins = {}
+        for row in SpeakerLabel.objects.filter(pinned=True).select_related("speaker").order_by("pk"):
+            self._pins[fold(row.label)] = row.speaker  # the latest pin of a label wins
 
     def pinned(self, label: str) -> Speaker | None:
-        folded = fold(label)
-        rows = SpeakerLabel.objects.filter(label__iexact=label, pinned=True).select_related("speaker").order_by("-pk")
-        return next((row.speaker for row in rows if fold(row.label) == folded), None)
+        return self._pins.get(fold(label))
 
     def by_label(self, label: str) -> Speaker | None:
         folded = fold(label)
@@ -230,79 +238,83 @@ def resolve_speakers(parsed: ParsedTranscript) -> dict[str, Speaker | None]:
 SAME_PERSON_WINDOW = datetime.timedelta(days=730)
 
 
-def _absorb_label_only(person: Speaker, label: str, day: datetime.date | None) -> None:
-    """Join to ``person`` the speakers known only from a label that must be them.
+def _one_person(full: Speaker, label_only_family: str, same_label: bool, first, last, day) -> bool:
+    """The rule by which a label-only speaker and a stored full name are one person: the
+    label's family name ends the full name, they share the label or the family name is
+    compound ("Linke Young"), and their transcripts lie within ``SAME_PERSON_WINDOW``."""
+    key, family = name_key(full.name), name_key(label_only_family)
+    if not family or not (key == family or key.endswith(" " + family)):
+        return False
+    if not (same_label or len(family.split()) > 1):
+        return False
+    return bool(first and last) and first - SAME_PERSON_WINDOW <= day <= last + SAME_PERSON_WINDOW
 
-    Another transcript printed only "MR. MUNOZ"; this one says he is Kevin Munoz. A
-    label-only speaker printed under the same label with the same family name, or whose
-    compound family name ends the full name ("MS. LINKE YOUNG" and Christen Linke Young),
-    is taken for the same person when their transcripts lie within ``SAME_PERSON_WINDOW``;
-    further apart they stay apart, for staff to judge with ``audit_speakers``.
+
+def _dated(queryset):
+    return queryset.annotate(
+        first=Min("turns__transcript__date"), last=Max("turns__transcript__date")
+    ).prefetch_related("labels")
+
+
+def _absorb_label_only(person: Speaker, label: str, day: datetime.date | None) -> None:
+    """Join to ``person`` the label-only speakers that ``_one_person`` says are them.
+
+    Another transcript printed only "MR. MUNOZ"; this one says he is Kevin Munoz. Further
+    apart than the window they stay apart, for staff to judge with ``audit_speakers``.
     """
-    key = name_key(person.name)
-    if not key or day is None:
+    if day is None:
         return
     last = _last_word(person.name)
-    candidates = (
+    candidates = _dated(
         Speaker.objects.filter(kind=Speaker.Kind.PERSON, given_name="")
         .filter(Q(family_name__icontains=last) | Q(family_name__icontains=fold(last)))
         .exclude(pk=person.pk)
-        .annotate(first=Min("turns__transcript__date"), last=Max("turns__transcript__date"))
-        .prefetch_related("labels")
     )
     folded = fold(label)
-    joined = []
-    for other in candidates:
-        family = name_key(other.family_name)
-        if not family or not (key == family or key.endswith(" " + family)):
-            continue
-        same_label = bool(other.labels.all()) and all(fold(row.label) == folded for row in other.labels.all())
-        if not (same_label or len(family.split()) > 1):
-            continue
-        if other.first and other.last and other.first - SAME_PERSON_WINDOW <= day <= other.last + SAME_PERSON_WINDOW:
-            joined.append(other)
+    joined = [
+        other for other in candidates
+        if _one_person(person, other.family_name, _only_label(other, folded), other.first, other.last, day)
+    ]
     if not joined:
         return
     longest = max((o.family_name for o in joined), key=lambda f: len(f.split()))
-    if len(longest.split()) > len(person.family_name.split()) and name_key(person.name).endswith(name_key(longest)):
+    if len(longest.split()) > len(person.family_name.split()) and person.name.endswith(" " + longest):
         # The label printed the whole family name: "Linke Young", not "Young".
-        person.given_name = person.name[: len(person.name) - len(longest)].strip() if person.name.endswith(longest) else person.given_name
-        person.family_name = longest
+        person.given_name, person.family_name = person.name[: -len(longest)].strip(), longest
         person.save(update_fields=["given_name", "family_name", "modified"])
     merge_speakers(person, joined, pin=False)
 
 
+def _only_label(speaker: Speaker, folded_label: str) -> bool:
+    rows = speaker.labels.all()
+    return bool(rows) and all(fold(row.label) == folded_label for row in rows)
+
+
 def _full_person_for(who: Attribution, label: str, day: datetime.date | None) -> Speaker | None:
-    """The one stored person with a given name that a label-only attribution must be, by the
-    rule of ``_absorb_label_only`` seen from the other side ("MS. LINKE YOUNG" after
-    Christen Linke Young was stored)."""
-    family = name_key(who.parts.family)
-    if not family or day is None:
+    """The one stored person with a given name that a label-only attribution must be
+    (``_one_person`` seen from the other side: "MS. LINKE YOUNG" after Christen Linke Young
+    was stored)."""
+    if day is None:
         return None
     last = _last_word(who.parts.family)
     folded = fold(label)
-    candidates = (
+    candidates = _dated(
         Speaker.objects.filter(kind=Speaker.Kind.PERSON)
         .exclude(given_name="")
         .filter(Q(name__icontains=last) | Q(name__icontains=fold(last)))
-        .annotate(first=Min("turns__transcript__date"), last=Max("turns__transcript__date"))
-        .prefetch_related("labels")
     )
-    found = []
-    for person in candidates:
-        key = name_key(person.name)
-        if not key.endswith(" " + family):
-            continue
-        same_label = any(fold(row.label) == folded for row in person.labels.all())
-        if not (same_label or len(family.split()) > 1):
-            continue
-        if person.first and person.last and person.first - SAME_PERSON_WINDOW <= day <= person.last + SAME_PERSON_WINDOW:
-            found.append(person)
+    found = [
+        person for person in candidates
+        if _one_person(
+            person, who.parts.family, any(fold(row.label) == folded for row in person.labels.all()),
+            person.first, person.last, day,
+        )
+    ]
     return found[0] if len(found) == 1 else None
 
 
 def _last_word(name: str) -> str:
-    words = [w for w in name.split() if fold(w).rstrip(".") not in {"jr", "sr", "ii", "iii", "iv"}]
+    words = [w for w in name.split() if fold(w).rstrip(".") not in SUFFIXES]
     return words[-1] if words else name
 
 
@@ -320,7 +332,7 @@ def person_speaker(who: Attribution, day: datetime.date | None = None) -> Speake
             return redirect.speaker
     parts = who.parts if who.parts.family else name_parts(who.name)
     return Speaker.objects.create(
-        name=who.name, title=who.title, kind=Speaker.Kind.PERSON, slug=_unique_slug(who.name),
+        name=who.name, title=who.title, kind=Speaker.Kind.PERSON, slug=unique_slug(who.name),
         given_name=parts.given, family_name=parts.family, name_suffix=parts.suffix, honorific=parts.honorific,
     )
 
@@ -350,14 +362,4 @@ def role_speaker(role: str) -> Speaker:
     speaker = Speaker.objects.filter(kind=Speaker.Kind.ROLE, name=role).first()
     if speaker:
         return speaker
-    return Speaker.objects.create(name=role, kind=Speaker.Kind.ROLE, slug=_unique_slug(role, base=slugify(role) or "role"))
-
-
-def _unique_slug(name: str, base: str = "") -> str:
-    base = base or slugify(fold(name)) or "speaker"
-    slug, counter = base, 2
-    while Speaker.objects.filter(slug=slug).exists() or SpeakerRedirect.objects.filter(old_slug=slug).exists():
-        slug = f"{base}-{counter}"
-        counter += 1
-    return slug
-
+    return Speaker.objects.create(name=role, kind=Speaker.Kind.ROLE, slug=unique_slug(role))

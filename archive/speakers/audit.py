@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
 from archive.models import Speaker, SpeakerLabel, Turn
-from archive.speakers.names import HONORIFICS, SUFFIXES, fold, name_key
+from archive.speakers.names import HONORIFICS, SUFFIXES, fold, is_acronym
 from archive.speakers.vocabulary import EVENT_WORDS, OFFICE_WORDS, ROLE_HEADS
 
 DUPLICATE, PLACE, ROLE_LIKE = "duplicate", "place", "role-like"
@@ -243,7 +243,7 @@ def place_reason(person: AuditedSpeaker, locations) -> str:
     given = set(person.given_name.split())
     acronyms = [
         w for w in person.printed_words
-        if mixed and _is_acronym(w) and fold(w).strip(".,") not in SUFFIXES and w not in given
+        if mixed and is_acronym(w) and fold(w).strip(".,") not in SUFFIXES and w not in given
     ]
     if acronyms:
         reasons.append("acronyms: " + ", ".join(acronyms))
@@ -261,12 +261,6 @@ def _places(location: str) -> list[list[str]]:
 def _contains(words: list[str], sequence: list[str]) -> bool:
     n = len(sequence)
     return any(words[i : i + n] == sequence for i in range(len(words) - n + 1))
-
-
-def _is_acronym(word: str) -> bool:
-    """ "APNSA", "CEA", "NSC" inside a mixed-case name: an office, not a name."""
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and not word.endswith(".")
 
 
 # -- persons that look like roles ---------------------------------------------------------

@@ -9,7 +9,6 @@ once the transaction commits — the same hook the admin's own edits use.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db import transaction

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .names import HONORIFICS, fold, readable
+from .names import HONORIFICS, SUFFIXES, fold, readable
 from .vocabulary import EVENT_WORDS, OFFICE_WORDS, OUTLETS, ROLE_HEADS
 
 # Labels that name a role, never a person, with the role's display name. Roles are shared
@@ -53,26 +53,29 @@ ROLE_NUMBER = re.compile(
     r"\s+(?:(?:number|no\.?|#)\s*)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
 
-# Offices a label may print before a name, longest first where one contains another.
+# Offices a label may print before a name, longest first so that "secretary of state" is
+# read before "secretary".
 OFFICES = sorted(
-    """
-    deputy secretary of state|secretary of state|secretary-general|secretary general|
-    deputy secretary|under secretary|assistant secretary|secretary|vice president|
-    president-elect|president elect|president|deputy prime minister|prime minister|
-    foreign minister|minister of foreign affairs|minister|chancellor|ambassador|
-    special envoy|envoy|principal deputy press secretary|deputy press secretary|
-    press secretary|principal deputy spokesperson|deputy spokesperson|spokesperson|
-    spokesman|spokeswoman|national security advisor|national security adviser|
-    deputy national security advisor|admiral|general|governor|lieutenant governor|
-    senator|representative|congressman|congresswoman|mayor|king|queen|crown prince|
-    prince|sheikh|director|administrator|coordinator|first lady|second gentleman|
-    surgeon general|attorney general|leader|speaker|chairman|chairwoman|chair|
-    commissioner|judge|justice|colonel|captain|major|sergeant
-    """.replace("\n", "").split("|"),
+    (
+        office.strip()
+        for office in """
+        deputy secretary of state|secretary of state|secretary-general|secretary general|
+        deputy secretary|under secretary|assistant secretary|secretary|vice president|
+        president-elect|president elect|president|deputy prime minister|prime minister|
+        foreign minister|minister of foreign affairs|minister|chancellor|ambassador|
+        special envoy|envoy|principal deputy press secretary|deputy press secretary|
+        press secretary|principal deputy spokesperson|deputy spokesperson|spokesperson|
+        spokesman|spokeswoman|national security advisor|national security adviser|
+        deputy national security advisor|admiral|general|governor|lieutenant governor|
+        senator|representative|congressman|congresswoman|mayor|king|queen|crown prince|
+        prince|sheikh|director|administrator|coordinator|first lady|second gentleman|
+        surgeon general|attorney general|leader|speaker|chairman|chairwoman|chair|
+        commissioner|judge|justice|colonel|captain|major|sergeant
+        """.split("|")
+    ),
     key=len,
     reverse=True,
 )
-OFFICES = [o.strip() for o in OFFICES if o.strip()]
 COURTESIES = set(HONORIFICS) | {"the", "h.e", "his", "her", "excellency"}
 # The office key in the officeholder list that an office-only label ("THE PRESIDENT") means.
 OFFICE_ALIASES = {
@@ -90,7 +93,6 @@ OFFICE_ALIASES = {
     "national security advisor": "National Security Advisor",
     "national security adviser": "National Security Advisor",
 }
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def role_of(folded: str) -> str:
         return ""
     # "AIDE", "MILITARY AIDE", "WHITE HOUSE OFFICIAL", "FBI OFFICIAL", "AUDIENCE MEMBERS":
     # a kind of participant, described by office words or an agency's initials.
-    if words[-1] in ROLE_HEADS and all(w in OFFICE_WORDS or w in ROLE_HEADS or w in EVENT_WORDS or _initials(w) or w in _DESCRIBERS for w in words[:-1]):
+    if words[-1] in ROLE_HEADS and all(w in OFFICE_WORDS or w in ROLE_HEADS or w in EVENT_WORDS or w in AGENCIES or w in _DESCRIBERS for w in words[:-1]):
         return display_label(ROLE_NUMBER.sub("", key))
     return ""
 
@@ -142,17 +144,15 @@ _DESCRIBERS = frozenset(
     """
     military female male young old another second third first other administrive administrative
     congressional campaign pool travelling traveling local foreign american ukrainian russian
-    israeli chinese student fbi cia dhs dod doj nsc omb usaid pentagon navy army marine
-    air coast guard secret service crew union the a an
+    israeli chinese student pentagon navy army marine air coast guard secret service crew
+    union the a an
     """.split()
 )
 
 
-def _initials(word: str) -> bool:
-    return 2 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha() and word in _AGENCIES
-
-
-_AGENCIES = frozenset("fbi cia dhs dod doj nsc omb usaid nasa fema cdc nih epa ice cbp tsa".split())
+# Agencies named by their initials ("FBI OFFICIAL"), printed in capitals in a reader's case too.
+AGENCIES = frozenset("fbi cia dhs dod doj nsc omb usaid nasa fema cdc nih epa ice cbp tsa".split())
+_AGENCY_WORD = re.compile(r"\b(" + "|".join(AGENCIES) + r"|u\.s\.)(?=\s|$)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -201,11 +201,9 @@ def label_display_name(reading: LabelReading) -> str:
 
 
 def display_label(label: str) -> str:
-    """A readable form of a label: "SECRETARY OF STATE" -> "Secretary of State"."""
+    """A readable form of a label: "SECRETARY OF STATE" -> "Secretary of State",
+    "FBI OFFICIAL" -> "FBI Official"."""
     label = " ".join(label.rstrip(":").split())
     if label.isupper() or label.islower():
-        text = " ".join("-".join(part.capitalize() for part in word.split("-")) for word in label.lower().split())
-        # Connectors stay lower case except as the first word: "Secretary of State", "The President".
-        text = re.sub(r"(?<=\s)(Of|The|And|For)\b", lambda m: m.group(1).lower(), text)
-        return re.sub(r"\b(U\.s\.|Fbi|Cia|Dhs|Nsc|Omb|Usaid|Nasa|Cdc|Nih)(?=\s|$)", lambda m: m.group(1).upper(), text)
+        return _AGENCY_WORD.sub(lambda m: m.group(1).upper(), readable(label.upper()))
     return label

@@ -67,8 +67,8 @@ def _is_office(bare: str) -> bool:
     )
 
 
-def _is_acronym(word: str) -> bool:
-    """ "APNSA", "CEA", "NSC" inside a mixed-case headline: an office, not a name."""
+def is_acronym(word: str) -> bool:
+    """ "APNSA", "CEA", "NSC" inside a mixed-case name: an office, not a name."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and not word.endswith(".")
 
@@ -88,7 +88,7 @@ def clean_name(text: str) -> str:
         particle = word.islower() and bare in PARTICLES
         if not name:
             # Before the name: offices, honorifics, acronyms and connectors are skipped.
-            if _is_office(bare) or bare in HONORIFICS or (mixed and _is_acronym(word)) or bare in EVENT_WORDS:
+            if _is_office(bare) or bare in HONORIFICS or (mixed and is_acronym(word)) or bare in EVENT_WORDS:
                 continue
             if word == "," or (word.islower() and not particle):
                 continue

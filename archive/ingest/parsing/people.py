@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..types import ParsedTranscript, ParsedTurn, Person
-from .header import _title_interview
+from .header import TitleInterview
 from .labels import _Q_LABELS
 from .text import (
     _CONNECTORS,
@@ -304,7 +304,9 @@ def _named_in_text(labels: list[str], turns: list[ParsedTurn]) -> dict[str, Pers
     return found
 
 
-def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str, Person]:
+def _speaker_hints(
+    result: ParsedTranscript, host_intro: str | None, interview: TitleInterview | None = None
+) -> dict[str, Person]:
     """Who stands behind each label, as far as the text itself says."""
     turns = result.turns
     participants = result.participants
@@ -326,12 +328,10 @@ def _speaker_hints(result: ParsedTranscript, host_intro: str | None) -> dict[str
     # Only an interview has one interviewer behind every question; in a press
     # conference reporters take turns under the same label. The headline names the
     # interviewer ("... With Jake Tapper of CNN"), or the interviewer introduces themself.
-    if result.kind == "interview":
-        named = _title_interview(result.title)
-        if named and not _addressed_otherwise(turns, named.interviewer):
-            for label in turn_labels:
-                if label.upper() in _Q_LABELS and label not in speakers:
-                    speakers[label] = Person(named.interviewer, named.outlet)
+    if interview and not _addressed_otherwise(turns, interview.interviewer):
+        for label in turn_labels:
+            if label.upper() in _Q_LABELS and label not in speakers:
+                speakers[label] = Person(interview.interviewer, interview.outlet)
     first = turns[0]
     if (
         result.kind == "interview"

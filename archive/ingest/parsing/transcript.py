@@ -9,7 +9,6 @@ from .chrome import _drop_banner, _find_footer, _split_front_matter
 from .header import (
     _classify_header,
     _decide_kind,
-    _is_venue,
     _meta_text,
     _set_date,
     _source_name,
@@ -130,12 +129,12 @@ def _parse(text: str, filename: str) -> ParsedTranscript:
 
     host_intro = _find_host_intro(turns)
     result.kind = _decide_kind(result.title, head, meta, host_intro is not None, turns)
-    if result.kind == "interview":
-        named = _title_interview(result.title)
-        if named:
-            result.outlet = result.outlet or named.outlet
-            result.program = result.program or named.program
-    result.speakers = _speaker_hints(result, host_intro)
+    # An interview's headline names its interviewer, outlet and programme.
+    interview = _title_interview(result.title) if result.kind == "interview" else None
+    if interview:
+        result.outlet = result.outlet or interview.outlet
+        result.program = result.program or interview.program
+    result.speakers = _speaker_hints(result, host_intro, interview)
     if not labels:
         result.warnings.append("no speaker labels found; the text is kept as one unlabelled turn")
     return result
