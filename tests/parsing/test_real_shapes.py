@@ -99,9 +99,12 @@ def test_addressees_and_salutations_stay_in_the_question():
         "SECRETARY BLINKEN:  Thank you.\n"
     )
     assert labels(parsed) == ["MODERATOR", "QUESTION", "SECRETARY BLINKEN"]
-    assert "To Secretary Blinken:  how will you respond?" in parsed.turns[1].text.replace(NBSP, " ") or (
-        "To Secretary Blinken: how will you respond?" in parsed.turns[1].text
-    )
+    assert parsed.turns[1].paragraphs == [
+        "Thank you.",
+        "To Secretary Blinken: how will you respond?",
+        "First, for Secretary Blinken: what comes next?",
+        "Mr. President, Dear Joe: a letter I read.",
+    ]
 
 
 def test_a_mixed_case_quotation_in_an_all_caps_briefing_is_not_a_speaker():
