@@ -85,7 +85,7 @@ class TranscriptAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(live_turn_count=Count("turns", filter=Q(turns__position__isnull=False), distinct=True))
+            .with_turn_counts(name="live_turn_count")
             .newest_first()
         )
 

@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -123,8 +124,23 @@ class TranscriptQuerySet(models.QuerySet):
         # Transcripts of unknown date sort after dated ones.
         return self.order_by(models.F("date").desc(nulls_last=True), "-created")
 
-    def with_turn_counts(self):
-        return self.annotate(turn_count=Count("turns", filter=Q(turns__position__isnull=False)))
+    def with_turn_counts(self, speaker=None, name="turn_count"):
+        """Count each transcript's live turns (only ``speaker``'s when given) as ``name``.
+
+        A correlated subquery, not a join and GROUP BY: grouping by the transcript's columns
+        would carry every stored raw text through the sort, which made list pages take
+        seconds once one large transcript was stored. The raw text is not loaded either.
+        """
+        turns = Turn.objects.filter(transcript=models.OuterRef("pk"), position__isnull=False)
+        if speaker is not None:
+            turns = turns.filter(speaker=speaker)
+        counted = turns.order_by().values("transcript").annotate(n=Count("pk")).values("n")
+        return self.defer("raw_text").annotate(**{name: Coalesce(models.Subquery(counted), 0)})
+
+    def spoken_in_by(self, speaker):
+        """Transcripts where ``speaker`` has live turns, with that count as ``speaker_turns``."""
+        spoke = Turn.objects.filter(transcript=models.OuterRef("pk"), speaker=speaker, position__isnull=False)
+        return self.filter(models.Exists(spoke)).with_turn_counts(speaker=speaker, name="speaker_turns")
 
 
 class Transcript(KeepsOldSlugs):
@@ -336,3 +352,23 @@ class TurnRevision(models.Model):
 
     def __str__(self):
         return f"Earlier text of {self.turn}"
+
+
+class PendingIndexUpdate(models.Model):
+    """A transcript whose search documents must be rewritten from the database.
+
+    Written in the same transaction as the change it announces (an ingest, an admin edit, a
+    delete), and removed only once the index holds the new state: whatever a crash, a kill
+    or a full disk interrupts between the two is still listed, and the next ingest or start
+    indexes it. The transcript is named by number, not by a foreign key, so that a deleted
+    transcript's entry survives to have its documents removed.
+    """
+
+    transcript_id = models.BigIntegerField(db_index=True)
+    requested = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Re-index transcript {self.transcript_id}"

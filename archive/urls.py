@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from archive import topic_views, views
+from archive import health, topic_views, views
 from archive.search import views as search_views
 
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     # Short links, embeds, citation files, downloads, feeds, sitemap.xml and robots.txt.
     path("", include("archive.sharing.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -262,9 +262,7 @@ def speaker_detail(request, slug):
             raise Http404("No speaker has this address.")
         return moved
     transcripts = list(
-        Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
-        .annotate(speaker_turns=Count("turns"))
-        .newest_first()
+        Transcript.objects.spoken_in_by(speaker).newest_first()
     )
     turns = (
         Turn.objects.by_speaker(speaker)

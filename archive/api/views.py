@@ -109,9 +109,7 @@ class SpeakerDetail(generics.RetrieveAPIView):
     def get_object(self):
         speaker = super().get_object()
         speaker.transcript_list = list(
-            Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
-            .annotate(speaker_turns=Count("turns"))
-            .newest_first()
+            Transcript.objects.spoken_in_by(speaker).newest_first()
         )
         return speaker
 

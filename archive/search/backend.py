@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -178,14 +179,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     # -- searching --------------------------------------------------------------------------
 
     def search_documents(
-        self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, days=None
+        self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, days=None, time_limit=None
     ):
         """Run a search: ``q`` a Whoosh query or None for all, ``filters`` exact restrictions,
         ``days`` an inclusive (first, last) range of date ordinals.
 
         The count and the facet counts cover every matching document and do not depend on
         the sort order or the page. A relevance search matches and scores in one pass.
+        Matching that takes longer than ``time_limit`` seconds raises SearchTimeout.
         """
+        deadline = time.monotonic() + time_limit if time_limit else None
         self._ready()
         with searching(self.store) as slot:
             searcher = slot.searcher
@@ -193,12 +196,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             allowed = _day_set(slot, days) if days else None
             chosen = None
             if q is not None and sort == "relevance":
-                docs, chosen = _score(searcher, q, restriction, allowed, start, end)
+                docs, chosen = _score(searcher, q, restriction, allowed, start, end, deadline)
             elif q is None and restriction is None:
                 docs = _all_docs(slot) if allowed is None else allowed
             else:
                 combined = wq.And([x for x in (q, restriction) if x is not None])
-                docs = set(searcher.docs_for_query(combined))
+                docs = _docs_within(searcher, combined, deadline)
                 if allowed is not None:
                     docs &= allowed
             hits = Hits(total=len(docs))
@@ -211,6 +214,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 chosen = [(d, 0.0) for d in heapq.nsmallest(end, docs, key=rank.__getitem__)[start:end]]
             hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
             return hits
+
+    def document_count(self) -> int:
+        """Documents in the live index, from this process's searcher."""
+        self._ready()
+        with searching(self.store) as slot:
+            return slot.searcher.doc_count()
 
     def _count(self, slot, name, docs) -> Counter:
         values = _column_table(slot, name)
@@ -306,16 +315,37 @@ def _texts_for_highlight(page, q):
     return {str(pk): highlight(spoken_text(text, notes), parsed) for pk, text, notes in rows}
 
 
+class SearchTimeout(Exception):
+    """A search ran past its time limit and was stopped (its counts would not be exact)."""
+
+
+# Matches collected between two looks at the clock.
+_CLOCK_EVERY = 2048
+
+
+def _docs_within(searcher, q, deadline) -> set:
+    """Every document matching ``q``, stopping with SearchTimeout past ``deadline``."""
+    docs = set()
+    for n, docnum in enumerate(searcher.docs_for_query(q)):
+        docs.add(docnum)
+        if deadline is not None and n % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
+            raise SearchTimeout
+    return docs
+
+
 class _CountingTopCollector(TopCollector):
     """Keeps the best ``limit`` documents and remembers every matching document number, so
     one pass over the postings gives the page, the exact count and the facet input."""
 
-    def __init__(self, limit):
+    def __init__(self, limit, deadline=None):
         super().__init__(limit=limit, usequality=False)
         self.matched = []
+        self.deadline = deadline
 
     def _collect(self, global_docnum, score):
         self.matched.append(global_docnum)
+        if self.deadline is not None and len(self.matched) % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
+            raise SearchTimeout
         result = super()._collect(global_docnum, score)
         # Whoosh would raise the minimum score as the heap fills and then prune postings
         # that cannot reach it, which loses documents from the count: keep it at zero.
@@ -323,11 +353,14 @@ class _CountingTopCollector(TopCollector):
         return result
 
 
-def _score(searcher, q, restriction, allowed, start, end):
+def _score(searcher, q, restriction, allowed, start, end, deadline=None):
+    if allowed is not None and not allowed:
+        # Whoosh's filter collector reads an empty allowed set as "no filter at all".
+        return set(), []
     if restriction is not None:
         # Filters restrict without changing any score.
         q = wq.And([q, wq.ConstantScoreQuery(restriction, 0.0)])
-    top = _CountingTopCollector(max(end, 1))
+    top = _CountingTopCollector(max(end, 1), deadline)
     collector = top if allowed is None else FilterCollector(top, allow=allowed)
     searcher.search_with_collector(q, collector)
     results = collector.results()

@@ -2,8 +2,10 @@
 
 The syntax is the one people know from web search: all words by default, ``"exact phrase"``,
 ``OR`` between alternatives, ``-word`` or ``-"a phrase"`` to exclude. Nothing typed can make
-parsing fail: unbalanced quotes close at the end, lone operators and punctuation are ignored,
-input past ``MAX_QUERY_LENGTH`` characters or ``MAX_CLAUSES`` terms is cut off.
+parsing fail: unbalanced quotes close at the end, lone operators and punctuation are ignored.
+What one query may ask is bounded, so that no query can tie up the server: input past
+``MAX_QUERY_LENGTH`` characters, past ``MAX_CLAUSES`` terms, past ``MAX_PHRASE_WORDS`` words
+in a phrase or ``MAX_WORDS`` words in all is cut off, and ``ParsedQuery.notices`` says so.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from archive.search.schema import BOOSTS
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 24
+# A remembered quote is rarely longer than this; phrase matching costs grow with its words.
+MAX_PHRASE_WORDS = 24
+MAX_WORDS = 48
 
 # Words so common that requiring them adds nothing; dropped outside quotes when other words
 # remain, and then not highlighted either.
@@ -68,6 +73,8 @@ class ParsedQuery:
     raw: str = ""
     groups: list[list[Clause]] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
+    # What was left out of a query past the limits, in words for the reader.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -114,7 +121,13 @@ def _words(text: str) -> list[QueryWord]:
 
 def parse(raw: str | None) -> ParsedQuery:
     """Understand a query string; never raises."""
-    raw = (raw or "")[:MAX_QUERY_LENGTH]
+    raw = raw or ""
+    notices = []
+    if len(raw) > MAX_QUERY_LENGTH:
+        notices.append(
+            f"Your search was {len(raw):,} characters long; only the first {MAX_QUERY_LENGTH} were searched."
+        )
+        raw = raw[:MAX_QUERY_LENGTH]
     text = raw.translate(_QUOTES)
     items: list[object] = []  # Clause, "OR" or "NOT"
     for match in _TOKEN_RE.finditer(text):
@@ -137,10 +150,11 @@ def parse(raw: str | None) -> ParsedQuery:
             if words:
                 items.append(Clause(words, quoted=True, negated=bool(match.group("neg"))))
 
-    parsed = ParsedQuery(raw=raw)
+    parsed = ParsedQuery(raw=raw, notices=notices)
     pending_or = False
     pending_not = False
     count = 0
+    words_left = MAX_WORDS
     for item in items:
         if item == "OR":
             pending_or = bool(parsed.groups)
@@ -150,8 +164,20 @@ def parse(raw: str | None) -> ParsedQuery:
             continue
         clause = item
         count += 1
-        if count > MAX_CLAUSES:
+        if count > MAX_CLAUSES or words_left <= 0:
+            notices.append(
+                f"Only the first {count - 1} terms ({MAX_WORDS - words_left} words) were searched; "
+                "a shorter search finds the same answers faster."
+            )
             break
+        if len(clause.words) > MAX_PHRASE_WORDS:
+            notices.append(
+                f"The phrase “{clause.text()[1:40]}…” was searched for its first {MAX_PHRASE_WORDS} words."
+            )
+            clause.words = clause.words[:MAX_PHRASE_WORDS]
+        if len(clause.words) > words_left:
+            clause.words = clause.words[:words_left]
+        words_left -= len(clause.words)
         if pending_not:
             clause.negated, pending_not = True, False
         if clause.negated:

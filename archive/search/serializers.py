@@ -69,6 +69,10 @@ class SearchResponseSerializer(serializers.Serializer):
     sort = serializers.CharField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
+    notices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What was left out of a query past the limits (length, terms, words in a phrase), in words.",
+    )
     results = SearchResultSerializer(many=True)
     facets = FacetsSerializer()
     suggestions = SuggestionSerializer(many=True)

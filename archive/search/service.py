@@ -7,6 +7,7 @@ import math
 import threading
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -15,7 +16,7 @@ from whoosh import query as wq
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.search.analysis import fold
 from archive.search.analysis import words as analyse
-from archive.search.backend import FACET_FIELDS, SORTS, get_backend
+from archive.search.backend import FACET_FIELDS, SORTS, SearchTimeout, get_backend
 from archive.search.documents import spoken_text
 from archive.search.highlight import highlight
 from archive.search.query import STOPWORDS, ParsedQuery, parse
@@ -91,6 +92,13 @@ class SearchPage:
     suggestions: list[SpeakerSuggestion] = field(default_factory=list)
     speaker: Speaker | None = None
     topic: Topic | None = None
+    # The search ran past ARCHIVE_SEARCH_TIME_LIMIT and was stopped: no results, no counts.
+    timed_out: bool = False
+
+    @property
+    def notices(self) -> list[str]:
+        """What the reader should know about how the query was read (limits applied)."""
+        return self.parsed.notices
 
     @property
     def start_index(self) -> int:
@@ -147,13 +155,21 @@ def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -
     filters = filters_for(params)
     facet_names = FACET_FIELDS if facets else ()
     days = days_for(params)
-    hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, facet_names, days)
-    num_pages = max(1, math.ceil(hits.total / per_page))
-    if clamp_page and page > num_pages:
-        page = num_pages
-        counted = hits
-        hits = backend.search_documents(q, filters, sort, (page - 1) * per_page, page * per_page, (), days)
-        hits.facets = counted.facets
+    limit = settings.ARCHIVE_SEARCH_TIME_LIMIT
+    try:
+        hits = backend.search_documents(
+            q, filters, sort, (page - 1) * per_page, page * per_page, facet_names, days, time_limit=limit
+        )
+        num_pages = max(1, math.ceil(hits.total / per_page))
+        if clamp_page and page > num_pages:
+            page = num_pages
+            counted = hits
+            hits = backend.search_documents(
+                q, filters, sort, (page - 1) * per_page, page * per_page, (), days, time_limit=limit
+            )
+            hits.facets = counted.facets
+    except SearchTimeout:
+        return SearchPage(params=params, parsed=parsed, total=0, page=1, num_pages=1, sort=sort, timed_out=True)
     result = SearchPage(params=params, parsed=parsed, total=hits.total, page=page, num_pages=num_pages, sort=sort)
     result.results = _results(hits.page, parsed)
     if facets:

@@ -17,6 +17,7 @@ from archive.search.service import SORTS, search
 from archive.speakers.addresses import moved_speaker_redirect
 
 FACET_TITLES = {"speaker": "Speaker", "topic": "Topic", "year": "Year", "kind": "Kind"}
+TIMED_OUT = "The search took too long and was stopped; add words, quote a phrase, or add a filter."
 
 
 def _year_range(year: str) -> QueryDict:
@@ -145,6 +146,8 @@ class SearchAPIView(APIView):
             return Response({"errors": form.errors.get_json_data()}, status=400)
         params = form.params()
         result = search(params, clamp_page=False)
+        if result.timed_out:
+            return Response({"errors": {"q": [{"message": TIMED_OUT, "code": "timeout"}]}}, status=503)
         if params.page > result.num_pages:
             return Response({"errors": {"page": [{"message": "There is no such page.", "code": "invalid"}]}}, status=404)
         body = {
@@ -154,6 +157,7 @@ class SearchAPIView(APIView):
             "sort": result.sort,
             "next": _page_url(request, result.page + 1) if result.has_next else None,
             "previous": _page_url(request, result.page - 1) if result.has_previous else None,
+            "notices": result.notices,
             "results": [_result_json(request, item) for item in result.results],
             "facets": {
                 key: [{"value": f.value, "label": f.label, "count": f.count} for f in values]

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse, HttpResponseGone, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -71,6 +72,7 @@ def short_link(request, pk):
 
 @require_safe
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
 def turn_embed(request, slug, number):
     """A turn as a self-contained quote card, for other sites to show in an iframe."""
     transcript, moved = find_transcript(slug)

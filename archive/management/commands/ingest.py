@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -22,6 +24,8 @@ SKIPPED_NAMES = {".DS_Store", "README", "README.md"}
 # Metadata a sidecar file (NAME.meta.yaml beside NAME) or a flag may set.
 METADATA_KEYS = ("title", "date", "location", "venue", "kind", "source_url", "source_name", "outlet", "program", "speaker")
 PROGRESS_EVERY = 25
+# Stored transcripts written to the search index together, during a long ingest.
+INDEX_EVERY = 50
 
 
 class Command(BaseCommand):
@@ -53,10 +57,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         flags = {key: options.get(key) for key in METADATA_KEYS if options.get(key) is not None}
-        sources, missing = self._collect(options["paths"])
-        failures = [(path, "no such file or folder") for path in missing]
+        sources, unreadable = self._collect(options["paths"])
+        failures = list(unreadable)
         for path, reason in failures:
             self.stderr.write(f"{path}: {reason}")
+        if not sources and not failures:
+            raise CommandError(
+                f"no transcript files found in {', '.join(options['paths'])} "
+                "(text, Markdown or HTML files; hidden files and *.meta.yaml are skipped)"
+            )
+        storing = not (options["json"] or options["dry_run"])
+        if storing:
+            # What an interrupted run stored but never indexed becomes searchable first.
+            self._index_pending()
 
         parsed_items = []
         outcomes = {"created": 0, "updated": 0, "unchanged": 0}
@@ -88,6 +101,10 @@ class Command(BaseCommand):
             turn_total += result.turns
             if result.status != "unchanged":
                 touched_ids.append(result.transcript.pk)
+                if len(touched_ids) >= INDEX_EVERY:
+                    # A long ingest becomes searchable as it goes, not only at its end.
+                    self._index(touched_ids)
+                    touched_ids = []
             self._say(f"{name}: {_describe(result)}" + _encoding_note(encoding),
                       level=1 if not show_progress else 2)
             if show_progress and index % PROGRESS_EVERY == 0:
@@ -98,32 +115,55 @@ class Command(BaseCommand):
         else:
             if touched_ids:
                 self._index(touched_ids)
-            self._say(_summary(options["dry_run"], len(sources) - (len(failures) - len(missing)), turn_total,
+            self._say(_summary(options["dry_run"], len(sources) - (len(failures) - len(unreadable)), turn_total,
                                outcomes, len(failures)))
         if failures:
-            raise CommandError(f"{len(failures)} of {len(sources) + len(missing)} inputs failed", returncode=1)
+            raise CommandError(f"{len(failures)} of {len(sources) + len(unreadable)} inputs failed", returncode=1)
 
     # Steps ---------------------------------------------------------------------------------
 
     def _collect(self, paths):
-        """Expand folders (recursively, in name order); keep '-' for stdin; list missing paths."""
-        sources, missing = [], []
+        """Expand folders (recursively, in name order) and keep '-' for stdin; each file once.
+
+        Returns the files to read and (path, reason) for every path that cannot be read: a
+        missing path, a broken link, a FIFO or device. Hidden files, sidecars and READMEs in a
+        folder are skipped on purpose; nothing else is skipped without a word.
+        """
+        sources, unreadable, seen = [], [], set()
+
+        def add(path: Path):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                sources.append(path)
+
         for raw in paths:
             if raw == "-":
-                sources.append("-")
+                if "-" not in seen:
+                    seen.add("-")
+                    sources.append("-")
                 continue
             path = Path(raw)
             if path.is_dir():
-                sources.extend(
-                    p for p in sorted(path.rglob("*"))
-                    if p.is_file() and not p.name.startswith(".") and p.name not in SKIPPED_NAMES
-                    and not p.name.endswith(SIDECAR_SUFFIX)
-                )
-            elif path.exists():
-                sources.append(path)
+                for p in sorted(path.rglob("*")):
+                    if p.name.startswith(".") or p.name in SKIPPED_NAMES or p.name.endswith(SIDECAR_SUFFIX):
+                        continue
+                    if p.is_dir():
+                        continue
+                    reason = _not_readable(p)
+                    if reason:
+                        unreadable.append((str(p), reason))
+                    else:
+                        add(p)
+            elif path.is_symlink() and not path.exists():
+                unreadable.append((raw, "broken link: the file it points to does not exist"))
+            elif not path.exists():
+                unreadable.append((raw, "no such file or folder"))
+            elif reason := _not_readable(path):
+                unreadable.append((raw, reason))
             else:
-                missing.append(raw)
-        return sources, missing
+                add(path)
+        return sources, unreadable
 
     def _parse(self, source, flags) -> tuple[ParsedTranscript, str, str]:
         if source == "-":
@@ -150,8 +190,19 @@ class Command(BaseCommand):
         except IndexWriteError as error:
             raise CommandError(
                 f"stored {len(transcript_ids)} transcripts but could not update the search index: {error}. "
-                "Run `manage.py check_search_index --repair` once the cause is fixed."
+                "They stay listed as waiting and are indexed by the next ingest or server start."
             ) from error
+
+    def _index_pending(self):
+        from archive.search.indexing import IndexWriteError, index_pending
+
+        try:
+            caught_up = index_pending()
+        except IndexWriteError as error:
+            raise CommandError(f"the search index cannot be written: {error}") from error
+        if caught_up:
+            self._say(f"Indexed {caught_up} transcript{'s' if caught_up != 1 else ''} an earlier run stored "
+                      "but did not index.")
 
     def _say(self, message, level=1):
         if self.verbosity >= level:
@@ -159,6 +210,20 @@ class Command(BaseCommand):
 
 
 # Helpers -----------------------------------------------------------------------------------
+
+
+def _not_readable(path: Path) -> str:
+    """Why ``path`` cannot be read as a transcript file, or "" when it can."""
+    if path.is_symlink() and not path.exists():
+        return "broken link: the file it points to does not exist"
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file; not read"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a device or socket); not read"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return ""
 
 
 def _parse_date(value: str) -> datetime.date:

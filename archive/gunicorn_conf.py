@@ -1,0 +1,31 @@
+"""Gunicorn settings for ``manage.py production`` (each can be overridden by GUNICORN_* variables).
+
+Sync workers: a request is CPU work in Python (search, rendering), so one request per
+process, several processes, is what uses the cores. A worker that takes longer than
+``timeout`` is killed and replaced; search itself stops well before that
+(ARCHIVE_SEARCH_TIME_LIMIT).
+"""
+
+import json
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+# Replace workers now and then so memory can never creep.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Slow clients are held by the proxy in front, not here.
+keepalive = 5
+# The archive's own middleware writes one JSON line per request; gunicorn adds its own
+# line for what never reached Django (a worker killed mid-request, a bad request line).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") if os.environ.get("GUNICORN_ACCESS_LOG") else None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = json.dumps(
+    {"time": "%(t)s", "client": "%(h)s", "request": "%(r)s", "status": "%(s)s", "bytes": "%(B)s", "us": "%(D)s"}
+)
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
