@@ -263,7 +263,12 @@ class TurnQuerySet(models.QuerySet):
         return self.live().filter(speaker=speaker)
 
     def with_context(self):
-        return self.select_related("transcript", "speaker", "answers", "answers__speaker")
+        return self.with_transcript().select_related("speaker", "answers", "answers__speaker")
+
+    def with_transcript(self):
+        """Turns with their transcript's fields, but not its raw text: a listing of turns
+        from one large transcript would otherwise read its text once per turn."""
+        return self.select_related("transcript").defer("transcript__raw_text")
 
 
 class Turn(models.Model):

@@ -239,11 +239,12 @@ def turn_detail(request, slug, number):
 
 
 def speaker_list(request):
-    """Named people first, then roles such as "Question" or "Moderator"."""
+    """Named people first, then roles such as "Question" or "Moderator"; only who still speaks
+    in a stored transcript (a speaker whose transcripts were all deleted is not listed)."""
     speakers = Speaker.objects.annotate(
         turn_count=Count("turns", filter=LIVE),
         transcript_count=Count("turns__transcript", filter=LIVE, distinct=True),
-    ).order_by("name")
+    ).filter(turn_count__gt=0).order_by("name")
     people, roles = [], []
     for speaker in speakers:
         (roles if speaker.is_role else people).append(speaker)
@@ -266,7 +267,8 @@ def speaker_detail(request, slug):
     )
     turns = (
         Turn.objects.by_speaker(speaker)
-        .select_related("transcript", "speaker", "answers__speaker")
+        .with_transcript()
+        .select_related("speaker", "answers__speaker")
         .order_by(F("transcript__date").desc(nulls_last=True), "-transcript__created", "transcript_id", "position")
     )
     page = paginate(request, turns, SPEAKER_TURNS_PER_PAGE)

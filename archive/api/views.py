@@ -94,7 +94,8 @@ class SpeakerList(generics.ListAPIView):
     serializer_class = SpeakerListSerializer
 
     def get_queryset(self):
-        return _speakers_with_counts().order_by("kind", "name")
+        # Only who still speaks somewhere: deleting transcripts can leave a speaker with none.
+        return _speakers_with_counts().filter(turn_count__gt=0).order_by("kind", "name")
 
 
 class SpeakerDetail(generics.RetrieveAPIView):

@@ -344,7 +344,7 @@ class _CountingTopCollector(TopCollector):
 
     def _collect(self, global_docnum, score):
         self.matched.append(global_docnum)
-        if self.deadline is not None and len(self.matched) % _CLOCK_EVERY == 0 and time.monotonic() > self.deadline:
+        if self.deadline is not None and len(self.matched) % _CLOCK_EVERY == 1 and time.monotonic() > self.deadline:
             raise SearchTimeout
         result = super()._collect(global_docnum, score)
         # Whoosh would raise the minimum score as the heap fills and then prune postings

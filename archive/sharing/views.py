@@ -63,7 +63,7 @@ def short_link(request, pk):
     """``/t/<id>/``: the short form of a turn's address, redirecting to the canonical one."""
     if pk > MAX_ID:
         raise Http404("No turn has this number.")
-    turn = get_object_or_404(Turn.objects.select_related("transcript"), pk=pk)
+    turn = get_object_or_404(Turn.objects.with_transcript(), pk=pk)
     url = turn.get_absolute_url()
     if request.META.get("QUERY_STRING"):
         url += "?" + request.META["QUERY_STRING"]
