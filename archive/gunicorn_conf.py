@@ -29,3 +29,16 @@ access_log_format = json.dumps(
     {"time": "%(t)s", "client": "%(h)s", "request": "%(r)s", "status": "%(s)s", "bytes": "%(B)s", "us": "%(D)s"}
 )
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Import the application once in the master: workers start faster and share its memory.
+preload_app = True
+
+
+def post_worker_init(worker):
+    """Open the search index before the first request, so no reader waits for it."""
+    try:
+        from archive.search.backend import get_backend
+
+        get_backend().document_count()
+    except Exception as error:  # noqa: BLE001 - a worker must start even if the index is not there yet
+        worker.log.warning("search index not opened at start: %s", error)

@@ -16,7 +16,9 @@ turns.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
+import multiprocessing.util
 import os
 import secrets
 import shutil
@@ -130,6 +132,11 @@ class IndexStore:
             raise IndexLockTimeout(f"the search index at {self.root} is being written by another thread")
         try:
             with open(self.root / LOCK_FILE, "a+") as handle:
+                # Indexing processes forked while the lock is held (a parallel rebuild) must
+                # not hold it too: if this process is killed, they would keep every writer
+                # waiting for as long as they live.
+                forked = _LockInChildren(handle.fileno())
+                multiprocessing.util.register_after_fork(forked, _LockInChildren.release)
                 deadline = time.monotonic() + timeout
                 while True:
                     try:
@@ -144,9 +151,30 @@ class IndexStore:
                 try:
                     yield
                 finally:
+                    forked.fd = None
                     fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         finally:
             thread_lock.release()
+
+
+class _LockInChildren:
+    """What a process forked by multiprocessing does with the write lock it inherited: close
+    its copy, and ask to be killed when its parent dies (Linux), so a killed rebuild leaves
+    no orphan that holds the lock or writes a half-built index."""
+
+    def __init__(self, fd: int):
+        self.fd: int | None = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+        with contextlib.suppress(Exception):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+            if os.getppid() == 1:
+                os._exit(1)  # the parent died before the signal was asked for
 
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
