@@ -310,6 +310,8 @@ def test_turn_citation_files_download(client, seed):
         body = response.content.decode()
         assert body.startswith(start)
         assert PERMALINK in body
+        if ext == "ris":
+            assert body.endswith("ER  - \r\n") and "\n" not in body.replace("\r\n", "")
 
 
 def test_transcript_citation_file_and_unknown_format(client, seed):

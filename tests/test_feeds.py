@@ -264,3 +264,23 @@ def test_without_an_archive_address_ids_still_do_not_follow_the_host(client, two
     ids = _ids(atom(client, "/feeds/transcripts/"))
     assert _ids(atom(client, "/feeds/transcripts/", HTTP_HOST="127.0.0.1")) == ids
     assert all(i.startswith("tag:localhost,2024:") for i in ids)
+
+
+def test_a_turn_a_role_spoke_has_no_author_of_that_name(client, search_index):  # noqa: F811
+    from archive.search.indexing import index_transcripts
+
+    interview, question, answer = sharing_data.interview()
+    question.speaker = sharing_data.role("Question", "question")
+    question.save()
+    index_transcripts([interview.pk])
+    root = atom(client, "/feeds/search/", q="Soviet Union")
+    authors = {
+        e.find(f"{ATOM}link[@rel='alternate']").get("href"): [a.text for a in e.findall(f"{ATOM}author/{ATOM}name")]
+        for e in root.findall(f"{ATOM}entry")
+    }
+    assert authors == {
+        f"http://testserver{question.get_absolute_url()}": [],
+        f"http://testserver{answer.get_absolute_url()}": ["Antony J. Blinken"],
+    }
+    # The feed names its own author, so every entry still has one as Atom requires.
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Diplomatic Transcript Archive"

@@ -138,7 +138,8 @@ def turn_entries(turns, root):
                 f"— {turn.display_speaker}, {transcript.title}, {date}.",
                 published=_aware(turn.created),
                 updated=_aware(turn.modified),
-                author=turn.display_speaker,
+                # A role ("Question") is no author; the feed's own author stands instead.
+                author=turn.speaker.name if turn.speaker_id and turn.speaker.kind == Speaker.Kind.PERSON else "",
             )
         )
     return entries
