@@ -141,6 +141,8 @@ def test_a_turn_that_is_only_a_note_is_not_quoted(records, client):
     assert "abstract" not in citations.csl_item(data)
     share = TurnShare(note, root=ROOT)
     assert share.card_description == "No words to quote: the transcript gives only the note (In Greek.)"
+    assert share.embed_paragraphs == ["No words to quote: the transcript gives only the note (In Greek.)"]
+    assert not share.with_citation.startswith("“")
     page = client.get(note.get_absolute_url()).content.decode()
     assert '"text": "(In Greek.)"' not in page
     assert 'content="No words to quote: the transcript gives only the note (In Greek.)"' in page

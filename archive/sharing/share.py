@@ -180,10 +180,20 @@ class TurnShare:
         return self.match.paragraphs if self.match.found else []
 
     @property
+    def no_quote(self):
+        """What is said instead of a quote for a turn that is only notes, else ""."""
+        if self.data.note_only and not self.data.quote:
+            return f"No words to quote: the transcript gives only the note {self.data.note_only}"
+        return ""
+
+    @property
     def embed_paragraphs(self):
-        """Plain paragraphs an embed shows: the reader's quote, else the whole turn."""
+        """Plain paragraphs an embed shows: the reader's quote, else the whole turn (a turn
+        that is only a note says so rather than offer the note as a quotation)."""
         if self.quote:
             return [self.quote]
+        if self.no_quote:
+            return [self.no_quote]
         return [" ".join(p.split()) for p in self.turn.paragraphs]
 
     @property
@@ -223,9 +233,8 @@ class TurnShare:
 
     @property
     def card_description(self):
-        if self.data.note_only and not self.data.quote:
-            # Nothing was said in words the transcript gives: say so rather than quote a note.
-            return f"No words to quote: the transcript gives only the note {self.data.note_only}"
+        if self.no_quote:
+            return self.no_quote
         return citations.short_quote(self.data.quote, CARD_DESCRIPTION_CHARS)
 
     @cached_property
