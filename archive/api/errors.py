@@ -27,15 +27,14 @@ def error_response(status, code, message, field=None):
 
 
 def _first_message(detail):
-    """The first (field, message, code) in DRF's nested error detail."""
+    """The first (field, message) in DRF's nested validation detail."""
     if isinstance(detail, dict):
         for field, value in detail.items():
-            inner_field, message, code = _first_message(value)
-            name = None if field == "non_field_errors" else field
-            return inner_field or name, message, code
+            inner_field, message = _first_message(value)
+            return inner_field or (None if field == "non_field_errors" else field), message
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
-    return None, str(detail), getattr(detail, "code", INVALID) or INVALID
+    return None, str(detail)
 
 
 def api_exception_handler(exc, context):
@@ -47,8 +46,7 @@ def api_exception_handler(exc, context):
         return None  # a server error stays a server error
     status = exc.status_code
     if isinstance(exc, exceptions.ValidationError):
-        field, message, code = _first_message(exc.detail)
-        code = INVALID
+        (field, message), code = _first_message(exc.detail), INVALID
     else:
         field, message, code = None, str(exc.detail), exc.default_code
     set_rollback()
@@ -58,7 +56,7 @@ def api_exception_handler(exc, context):
     return response
 
 
-def unknown_address(request, path=""):
+def unknown_address(request):
     """Any address under /api/ that names nothing: the error shape, not the HTML 404 page.
 
     An address that only lacks its final slash is sent on to the one with it.
