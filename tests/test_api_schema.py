@@ -5,6 +5,9 @@ the schema to every operation (through the WSGI application, no network) and che
 answer: no server error, a documented status, a body and content type as documented.
 """
 
+import atexit
+import shutil
+import tempfile
 from io import StringIO
 
 import pytest
@@ -13,11 +16,17 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.search_support import FIXTURES, search_index  # noqa: F401 - a fixture
 
 
 pytestmark = pytest.mark.django_db
+
+# Hypothesis keeps its caches out of the working copy.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="archive-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, True)
 
 # Django is set up before tests are collected; the schema view reads no table.
 from archive.wsgi import application  # noqa: E402
