@@ -146,15 +146,41 @@ def name_of(speaker_name, kind="person", given="", family="", suffix=""):
     return split_name(speaker_name)
 
 
+def _label_role(label):
+    """The role an unresolved printed label names ("QUESTION", "POLITICO"), or ""."""
+    from archive.speakers.labels import role_of
+    from archive.speakers.names import fold
+
+    return role_of(fold(label)) if label else ""
+
+
 def speaker_name(turn):
-    """The name a citation gives for who spoke a turn, or None when nobody is known."""
+    """The name of whoever spoke a turn, or None when that is a role ("Question",
+    "Moderator", "Senior Administration Official") or unknown: roles are never authors.
+    A label nobody resolved is cited as printed unless it names a role."""
     if turn.speaker_id:
         speaker = turn.speaker
+        if speaker.kind != "person":
+            return None
         return name_of(speaker.name, speaker.kind, speaker.given_name, speaker.family_name, speaker.name_suffix)
-    label = (turn.speaker_label or "").strip()
-    if label:
+    label = " ".join((turn.speaker_label or "").split())
+    if label and not _label_role(label):
         return Name(full=label.title() if label.isupper() else label)
     return None
+
+
+def speaker_role(turn):
+    """What a citation says of a turn that a role spoke: "Question from Politico",
+    "Moderator"; "" for a person's turn or one whose speaker nobody knows."""
+    if speaker_name(turn) is not None:
+        return ""
+    label = " ".join((turn.speaker_label or "").split())
+    role = turn.speaker.name if turn.speaker_id else _label_role(label)
+    # A question printed under its outlet's name ("POLITICO:") says who asked.
+    if role == "Question" and _label_role(label) == "Question" and label.casefold() not in ("question", "q"):
+        outlet = label.title() if label.isupper() and len(label) > 4 else label
+        return f"Question from {outlet}"
+    return role
 
 
 # ---------------------------------------------------------------------------------------
@@ -184,25 +210,43 @@ class CitationData:
     short_url: str = ""
     quote: str = ""
     slug: str = ""
+    speaker: Name | None = None  # the person who spoke the cited turn, when one did
+    speaker_role: str = ""  # the cited turn's speaker when that is a role, not a person
+    note_only: str = ""  # the cited turn's notes when it has no words of its own ("(In Greek.)")
 
     @property
     def event_label(self):
         return EVENT_LABELS.get(self.event_kind, "")
 
     @property
+    def publisher(self):
+        """Who published what is cited: the broadcaster of an interview, else the office
+        that published the transcript, else this archive, which publishes its copy."""
+        if self.event_kind == "interview" and self.outlet:
+            return self.outlet
+        return self.source_name or self.archive_name
+
+    @property
+    def locator(self):
+        """ "Turn 12", "Turn 7 (Question from Politico)"; "" for a whole transcript."""
+        if self.kind != "turn" or self.number is None:
+            return ""
+        return f"Turn {self.number}" + (f" ({self.speaker_role})" if self.speaker_role else "")
+
+    @property
     def key(self):
-        """A stable identifier such as ``blinken2022t17``, used as the BibTeX key and CSL id."""
+        """The BibTeX key and CSL id: ``blinken:2022-01-09-blinken-tapper-cnn:t4``.
+
+        The transcript's slug is unique in the archive and the turn's number is its
+        permanent address, so no two records share a key and a record keeps its key.
+        """
         first = self.authors[0] if self.authors else None
-        stem = (first.family or first.full) if first else (self.title.split()[0] if self.title.split() else "item")
+        stem = (first.family or first.full) if first else ""
         stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
-        stem = re.sub(r"[^a-z0-9]", "", stem) or "item"
-        year = str(self.date.year) if self.date else "nd"
-        # A few words of the address tell two transcripts of one speaker and year apart;
-        # the date the slug starts with is already in the year.
-        words = re.sub(r"^\d{4}-\d{2}-\d{2}-?", "", self.slug.lower()).split("-")
-        slug_bit = "-".join(w for w in (re.sub(r"[^a-z0-9]", "", w) for w in words[:3]) if w)
-        turn_bit = f"t{self.number}" if self.number is not None else ""
-        return "-".join(p for p in (f"{stem}{year}", slug_bit, turn_bit) if p)
+        stem = re.sub(r"[^a-z0-9]", "", stem) or "transcript"
+        slug = re.sub(r"[^a-z0-9_-]", "", self.slug.lower()) or "untitled"
+        turn = f":t{self.number}" if self.kind == "turn" and self.number is not None else ""
+        return f"{stem}:{slug}{turn}"
 
 
 def _is_question(row, question_ids):
@@ -291,11 +335,23 @@ def turn_text(turn):
     return " ".join(" ".join(p.split()) for p in turn.paragraphs)
 
 
-def citation_for_turn(turn, *, root="", accessed=None, quote=""):
-    """Citation data for one turn, the speaker of the turn as author.
+def has_spoken_words(turn):
+    """False for a turn that is only notes ("(In Greek.)", "(Inaudible.) (Laughter.)"),
+    which has nothing to quote."""
+    text = turn.text or ""
+    for note in turn.notes or ():
+        text = text.replace(note, " ")
+    return bool(re.search(r"\w", text))
 
+
+def citation_for_turn(turn, *, root="", accessed=None, quote=""):
+    """Citation data for one turn, the person who spoke it as author.
+
+    A turn spoken by a role (a question, a moderator, an unnamed official) is cited as
+    part of the transcript: its principal speakers are the authors and the role is named
+    beside the turn's number, as style guides cite an interviewer's questions.
     ``quote`` is the part of the turn a reader selected; without it the whole turn is the
-    quote.
+    quote, and a turn that is only notes has none.
     """
     transcript = turn.transcript
     people, interviewer = transcript_people(transcript)
@@ -304,18 +360,23 @@ def citation_for_turn(turn, *, root="", accessed=None, quote=""):
     if interviewer and name and name.full == interviewer.full:
         # The interviewer's own words: say whom they were talking to instead.
         interviewee = people[0] if people else None
+    authors = (name,) if name else people
+    spoken = has_spoken_words(turn)
     return CitationData(
         **_common(
             transcript,
             accessed=accessed,
             url=absolute(turn.get_absolute_url(), root),
             kind="turn",
-            authors=(name,) if name else (),
+            authors=authors,
             interviewer=interviewer,
             interviewee=interviewee,
             number=turn.number,
             short_url=absolute(reverse("turn_short", kwargs={"pk": turn.pk}), root) if turn.pk else "",
-            quote=" ".join(quote.split()) if quote else turn_text(turn),
+            quote=" ".join(quote.split()) if quote else (turn_text(turn) if spoken else ""),
+            speaker=name,
+            speaker_role=speaker_role(turn),
+            note_only="" if spoken else " ".join(turn.notes or ()) or turn_text(turn),
         )
     )
 
@@ -421,12 +482,6 @@ def _event_phrase(data):
     return label
 
 
-def _turn_locator(data):
-    if data.kind != "turn" or data.number is None:
-        return ""
-    return f"Turn {data.number}"
-
-
 def chicago(data):
     """Chicago Manual of Style (notes and bibliography), bibliography entry."""
     pieces = []
@@ -447,7 +502,7 @@ def chicago(data):
     if data.source_name or data.source_url:
         source = ", ".join(p for p in ("Transcript", data.source_name, data.source_url) if p)
         pieces.append(_end(source) + " ")
-    locator = ", ".join(p for p in (_turn_locator(data), data.archive_name) if p)
+    locator = ", ".join(p for p in (data.locator, data.archive_name) if p)
     if locator:
         pieces.append(locator + ". ")
     pieces.append(f"Accessed {long_date(data.accessed)}. ")
@@ -468,9 +523,9 @@ def apa(data):
         pieces += [*title, date + ". "]
     if data.source_name:
         pieces.append(_end(data.source_name) + " ")
-    if data.kind == "turn" and data.number is not None:
+    if data.locator:
         archive = f" in {data.archive_name}" if data.archive_name else ""
-        pieces.append(f"Turn {data.number}{archive}. ")
+        pieces.append(f"{data.locator}{archive}. ")
     pieces.append(f"Retrieved {long_date(data.accessed)}, from {data.url}")
     return _render("apa", pieces)
 
@@ -501,8 +556,8 @@ def mla(data):
     second = []
     if data.archive_name:
         second.append(Italic(data.archive_name))
-    if data.kind == "turn" and data.number is not None:
-        second.append(f"turn {data.number}")
+    if data.locator:
+        second.append(data.locator[0].lower() + data.locator[1:])
     second.append(_bare_url(data.url))
     for i, part in enumerate(second):
         if i:
@@ -588,11 +643,13 @@ def bibtex(data):
         fields.append(("address", bibtex_escape(data.location)))
     if data.source_name:
         fields.append(("organization", bibtex_escape(data.source_name)))
+    if data.publisher:
+        fields.append(("publisher", bibtex_escape(data.publisher)))
     notes = []
     if data.source_name or data.source_url:
         notes.append(" ".join(p for p in ("Transcript:", data.source_name, data.source_url) if p))
-    if data.kind == "turn" and data.number is not None:
-        notes.append(f"Turn {data.number}" + (f" in {data.archive_name}" if data.archive_name else ""))
+    if data.locator:
+        notes.append(data.locator + (f" in {data.archive_name}" if data.archive_name else ""))
     elif data.archive_name:
         notes.append(data.archive_name)
     if notes:
@@ -621,10 +678,8 @@ def ris(data):
         lines.append(("T2", data.program))
     if data.interviewer and data.event_kind == "interview":
         lines.append(("A2", data.interviewer.inverted()))
-    if data.outlet:
-        lines.append(("PB", data.outlet))
-    elif data.source_name:
-        lines.append(("PB", data.source_name))
+    if data.publisher:
+        lines.append(("PB", data.publisher))
     if data.date:
         lines.append(("PY", str(data.date.year)))
         lines.append(("DA", data.date.strftime("%Y/%m/%d")))
@@ -639,8 +694,8 @@ def ris(data):
         notes.append(_end(_event_phrase(data)))
     if data.source_name or data.source_url:
         notes.append(_end(" ".join(p for p in ("Transcript:", data.source_name, data.source_url) if p)))
-    if data.kind == "turn" and data.number is not None:
-        notes.append(f"Turn {data.number}.")
+    if data.locator:
+        notes.append(_end(data.locator))
     if notes:
         lines.append(("N1", " ".join(notes)))
     if data.archive_name:
@@ -664,7 +719,7 @@ def csl_item(data):
         "author": [n.csl() for n in data.authors],
         "interviewer": [data.interviewer.csl()] if data.interviewer and data.event_kind == "interview" else [],
         "container-title": data.program,
-        "publisher": data.outlet,
+        "publisher": data.publisher,
         "genre": f"{data.event_label} transcript" if data.event_label else "Transcript",
         "event-place": data.location,
         "issued": _date_parts(data.date) if data.date else None,
@@ -672,7 +727,7 @@ def csl_item(data):
         "URL": data.url,
         "source": data.source_name,
         "archive": data.archive_name,
-        "archive_location": _turn_locator(data),
+        "archive_location": data.locator,
         "note": " ".join(p for p in ("Transcript:", data.source_name, data.source_url) if p)
         if data.source_url
         else "",

@@ -12,12 +12,21 @@ accents and apostrophes folded; possessives ignored; a trailing ``*`` matches an
 the longest alias wins; phrases listed as "not a topic" are consumed without tagging.
 A turn is tagged from its own spoken words only (not its notes, not the question it answers),
 so a topic page shows what each speaker actually said about the topic.
+
+A tag says the turn is *about* the topic, not that a word of it was said once
+(``Vocabulary.about``): a turn of more than ``SHORT_TURN_WORDS`` words needs at least
+``MIN_MENTIONS`` mentions of the topic, more as the turn grows (the square root of its
+length in ``WORDS_PER_STEP`` units: 2 up to about 300 words, 4 at 800, 8 at 3,000 — a long
+speech returns to each of its subjects); a topic the transcript's headline names needs one
+mention fewer. A turn keeps at most ``MAX_TOPICS`` tags, the most mentioned first.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +40,12 @@ from archive.search.documents import spoken_text
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "topics.yaml"
 KINDS = ("country", "organisation", "theme")
 IGNORE_KEY = "not a topic"
+
+# How much of a turn must be about a topic for the turn to carry it (see the module's doc).
+SHORT_TURN_WORDS = 40  # up to this long, one mention is what the turn is about
+MIN_MENTIONS = 2
+WORDS_PER_STEP = 50
+MAX_TOPICS = 5
 
 # Case rules for each word of an alias.
 ANY_CASE, CAPITALISED, ACRONYM, SHORT_ACRONYM = range(4)
@@ -114,8 +129,28 @@ class Vocabulary:
         return all(_case_ok(rule, w, r) for rule, w, r in zip(entry.rules, entry.written, raw))
 
     def topics_in(self, text: str) -> set[int]:
-        """Ids of the topics ``text`` speaks about."""
+        """Ids of the topics ``text`` names at least once."""
         return {topic_id for topic_id, _start, _end in self.matches(text)}
+
+    def about(self, text: str, headline: frozenset[int] | set[int] = frozenset()) -> list[int]:
+        """Ids of the topics ``text`` is about, strongest first, at most ``MAX_TOPICS``.
+
+        ``headline`` holds the topics the transcript's headline names, which need one
+        mention fewer: in a briefing headed "… on Ukraine", one sentence on Ukraine is on topic.
+        """
+        found = self.matches(text)
+        if not found:
+            return []
+        mentions: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for topic_id, start, _end in found:
+            mentions[topic_id] += 1
+            first.setdefault(topic_id, start)
+        words = sum(1 for _ in WORD_RE.finditer(text))
+        needed = 1 if words <= SHORT_TURN_WORDS else max(MIN_MENTIONS, round(math.sqrt(words / WORDS_PER_STEP)))
+        kept = [t for t, n in mentions.items() if n >= (max(1, needed - 1) if t in headline else needed)]
+        kept.sort(key=lambda t: (-mentions[t], first[t]))
+        return kept[:MAX_TOPICS]
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(topic id, start, end) of every alias found in ``text``, in order."""
@@ -194,8 +229,8 @@ def current_vocabulary() -> Vocabulary:
 def tag_turns(turns: Iterable, vocabulary: Vocabulary | None = None) -> int:
     """Set ``Turn.topics`` of these saved turns from the vocabulary; returns the links written.
 
-    Each turn gets the topics its spoken words name (notes such as "(Laughter.)" excluded).
-    Existing topic links of these turns are replaced, except on turns whose topics staff set
+    Each turn gets the topics its spoken words are about (``Vocabulary.about``; notes such as
+    "(Laughter.)" excluded), its transcript's headline helping. Existing topic links of these turns are replaced, except on turns whose topics staff set
     by hand (``Turn.topics_by_hand``), which are left alone. Runs a handful of queries
     whatever the number of turns; call it inside the transaction that wrote them.
     """
@@ -206,15 +241,24 @@ def tag_turns(turns: Iterable, vocabulary: Vocabulary | None = None) -> int:
         return 0
     vocabulary = vocabulary or current_vocabulary()
     through = Turn.topics.through
+    headlines = headline_topics(vocabulary, {turn.transcript_id for turn in turns})
     links = []
     for turn in turns:
-        topic_ids = vocabulary.topics_in(spoken_text(turn.text, turn.notes))
+        topic_ids = vocabulary.about(spoken_text(turn.text, turn.notes), headlines.get(turn.transcript_id, set()))
         links.extend(through(turn_id=turn.pk, topic_id=topic_id) for topic_id in sorted(topic_ids))
     ids = [t.pk for t in turns]
     for start in range(0, len(ids), 500):
         through.objects.filter(turn_id__in=ids[start : start + 500]).delete()
     through.objects.bulk_create(links, batch_size=1000)
     return len(links)
+
+
+def headline_topics(vocabulary: Vocabulary, transcript_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The topics each transcript's headline names, by transcript id (one query)."""
+    from archive.models import Transcript
+
+    titles = Transcript.objects.filter(pk__in=list(transcript_ids)).values_list("pk", "title")
+    return {pk: vocabulary.topics_in(title) for pk, title in titles}
 
 
 # -- the vocabulary file ----------------------------------------------------------------------
@@ -276,6 +320,7 @@ def retag_all(vocabulary: Vocabulary | None = None, batch_size: int = 2000) -> t
     through = Turn.topics.through
     changed = 0
     transcripts: set[int] = set()
+    headlines: dict[int, set[int]] = {}
     last_id = 0
     while True:
         rows = list(
@@ -287,7 +332,11 @@ def retag_all(vocabulary: Vocabulary | None = None, batch_size: int = 2000) -> t
         if not rows:
             break
         last_id = rows[-1][0]
-        own = {pk: vocabulary.topics_in(spoken_text(text, notes)) for pk, _t, text, notes in rows}
+        headlines.update(headline_topics(vocabulary, {t for _pk, t, _text, _notes in rows} - set(headlines)))
+        own = {
+            pk: set(vocabulary.about(spoken_text(text, notes), headlines.get(transcript_id, set())))
+            for pk, transcript_id, text, notes in rows
+        }
         current: dict[int, set[int]] = {pk: set() for pk in own}
         for turn_id, topic_id in through.objects.filter(turn_id__in=list(own)).values_list("turn_id", "topic_id"):
             current[turn_id].add(topic_id)

@@ -28,6 +28,73 @@ class ApiTestCase(TestCase):
         return response.json()
 
 
+class ErrorShapeTests(ApiTestCase):
+    """Every 400 and 404 under /api/ has one shape, and what the schema forbids is a 400."""
+
+    def error(self, url, status, **params):
+        body = self.get_json(url, status=status, **params)
+        self.assertEqual(set(body), {"error"})
+        self.assertEqual(set(body["error"]), {"status", "code", "message", "field"})
+        self.assertEqual(body["error"]["status"], status)
+        return body["error"]
+
+    def test_values_the_schema_forbids_are_400_naming_the_parameter(self):
+        cases = [
+            ("/api/transcripts/", {"page": "0"}, "page"),
+            ("/api/transcripts/", {"page": ""}, "page"),
+            ("/api/transcripts/", {"page": "last"}, "page"),
+            ("/api/speakers/", {"page": "-1"}, "page"),
+            ("/api/topics/", {"page": "1.5"}, "page"),
+            ("/api/transcripts/", {"year": ""}, "year"),
+            ("/api/transcripts/", {"year": "0000"}, "year"),
+            ("/api/transcripts/", {"year": "last year"}, "year"),
+            ("/api/transcripts/", {"kind": ""}, "kind"),
+            ("/api/search/", {"page": ""}, "page"),
+            ("/api/search/", {"page": "0"}, "page"),
+            ("/api/search/", {"speaker": "Ned Price"}, "speaker"),
+            ("/api/search/", {"speaker": ""}, "speaker"),
+            ("/api/search/", {"topic": "x y"}, "topic"),
+            ("/api/search/", {"from": "2022-02-30"}, "from"),
+            ("/api/search/", {"sort": "best"}, "sort"),
+        ]
+        for url, params, field in cases:
+            with self.subTest(url=url, **params):
+                error = self.error(url, 400, **params)
+                self.assertEqual((error["code"], error["field"]), ("invalid", field))
+
+    def test_values_the_schema_allows_are_answered(self):
+        self.assertEqual(self.get_json("/api/transcripts/", year="1999")["count"], 0)
+        self.assertEqual(self.get_json("/api/transcripts/", year="2022", page="1")["count"], 1)
+
+    def test_unknown_addresses_under_api_answer_the_same_404(self):
+        for path in ("/api/nothing/", "/api/transcripts/a/b/", "/api/speakers/ned%20price/"):
+            with self.subTest(path=path):
+                error = self.error(path, 404)
+                self.assertEqual(error["code"], "not_found")
+        self.assertEqual(self.error("/api/nothing/", 404)["message"], "There is nothing at /api/nothing/.")
+
+    def test_an_address_without_its_final_slash_is_sent_to_the_one_with_it(self):
+        response = self.client.get("/api/transcripts", {"year": "2022"})
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], "/api/transcripts/?year=2022")
+
+    def test_the_schema_documents_every_status_and_constraint(self):
+        schema = yaml.safe_load(self.client.get("/api/schema/").content)
+        paths = schema["paths"]
+        self.assertEqual(sorted(paths["/api/transcripts/"]["get"]["responses"]), ["200", "400", "404"])
+        self.assertEqual(sorted(paths["/api/transcripts/{slug}/"]["get"]["responses"]), ["200", "301", "404"])
+        self.assertEqual(sorted(paths["/api/search/"]["get"]["responses"]), ["200", "301", "400", "404"])
+        error = paths["/api/search/"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]
+        self.assertEqual(error, {"$ref": "#/components/schemas/Error"})
+        parameters = {p["name"]: p["schema"] for p in paths["/api/search/"]["get"]["parameters"]}
+        self.assertEqual(parameters["page"], {"type": "integer", "minimum": 1})
+        self.assertEqual(parameters["speaker"]["pattern"], "^[-a-zA-Z0-9_]+$")
+        self.assertEqual(parameters["from"], {"type": "string", "format": "date"})
+        listed = {p["name"]: p["schema"] for p in paths["/api/transcripts/"]["get"]["parameters"]}
+        self.assertEqual(listed["year"]["pattern"], "^([1-9][0-9]{3}|unknown)$")
+        self.assertEqual(listed["page"], {"type": "integer", "minimum": 1})
+
+
 class TranscriptApiTests(ApiTestCase):
     def test_list_shape(self):
         data = self.get_json("/api/transcripts/")
@@ -61,9 +128,15 @@ class TranscriptApiTests(ApiTestCase):
         self.assertEqual(self.get_json("/api/transcripts/", kind="remarks", year="2022")["count"], 0)
 
     def test_bad_filters_are_400_naming_the_field(self):
-        self.assertIn("year", self.get_json("/api/transcripts/", status=400, year="20x2"))
-        self.assertIn("kind", self.get_json("/api/transcripts/", status=400, kind="<b>"))
-        self.assertIn("detail", self.get_json("/api/transcripts/", status=404, page="9"))
+        self.assertEqual(
+            self.get_json("/api/transcripts/", status=400, year="20x2"),
+            {"error": {"status": 400, "code": "invalid", "message": 'Give a four-digit year or "unknown".', "field": "year"}},
+        )
+        self.assertEqual(self.get_json("/api/transcripts/", status=400, kind="<b>")["error"]["field"], "kind")
+        self.assertEqual(
+            self.get_json("/api/transcripts/", status=404, page="9"),
+            {"error": {"status": 404, "code": "not_found", "message": "There is no page 9: the last is 1.", "field": None}},
+        )
 
     def test_detail_shape(self):
         data = self.get_json("/api/transcripts/blinken-cnn-state-of-the-union/")
@@ -107,8 +180,11 @@ class TranscriptApiTests(ApiTestCase):
         self.assertEqual(data["turns"][1]["speaker_label"], "PARTICIPANT")
 
     def test_unknown_slug_is_json_404(self):
-        self.assertIn("detail", self.get_json("/api/transcripts/no-such-thing/", status=404))
-        self.assertIn("detail", self.get_json("/api/speakers/no-such-person/", status=404))
+        self.assertEqual(
+            self.get_json("/api/transcripts/no-such-thing/", status=404),
+            {"error": {"status": 404, "code": "not_found", "message": "There is nothing at /api/transcripts/no-such-thing/.", "field": None}},
+        )
+        self.assertEqual(self.get_json("/api/speakers/no-such-person/", status=404)["error"]["code"], "not_found")
 
     def test_old_slug_redirects(self):
         response = self.client.get("/api/transcripts/blinken-tapper-cnn/")

@@ -119,7 +119,7 @@ def test_mla_for_the_seed_answer(seed_data):
 
 def test_bibtex_for_the_seed_answer(seed_data):
     bib = citations.bibtex(seed_data)
-    assert bib.startswith("@misc{blinken2022-blinken-tapper-cnn-t4,")
+    assert bib.startswith("@misc{blinken:2022-01-09-blinken-tapper-cnn:t4,")
     assert "  author = {Blinken, Antony J.}," in bib
     assert "  editor = {Tapper, Jake}," in bib
     assert "  month = jan," in bib
@@ -196,21 +196,44 @@ def test_apa_without_author_or_date_uses_nd(bare_data):
 def test_bibtex_and_csl_without_author_or_date(bare_data):
     bib = citations.bibtex(bare_data)
     assert "author =" not in bib and "year =" not in bib and "  date =" not in bib
-    assert bib.startswith("@misc{backgroundnd-background-press-call-t1,")
+    assert bib.startswith("@misc{transcript:background-press-call:t1,")
     [item] = json.loads(citations.csl_json(bare_data))
     assert "author" not in item and "issued" not in item and "interviewer" not in item
     assert item["type"] == "document"
 
 
-def test_a_role_speaker_is_cited_as_written():
+def test_a_role_is_never_an_author_and_is_named_beside_the_turn():
     transcript, turn = sharing_data.bare_transcript(kind="press-briefing")
     turn.speaker = sharing_data.role("Senior Administration Official", "senior-administration-official")
     turn.save()
     data = citations.citation_for_turn(turn, root=ROOT, accessed=ACCESSED)
-    assert citations.chicago(data).text.startswith("Senior Administration Official. “Background Press Call.” Press briefing.")
-    assert "author = {{Senior Administration Official}}" in citations.bibtex(data)
+    assert citations.chicago(data).text.startswith(
+        "“Background Press Call.” Press briefing. Turn 1 (Senior Administration Official), Diplomatic Transcript Archive."
+    )
+    assert "author =" not in citations.bibtex(data)
     [item] = json.loads(citations.csl_json(data))
-    assert item["author"] == [{"literal": "Senior Administration Official"}]
+    assert "author" not in item
+    assert item["archive_location"] == "Turn 1 (Senior Administration Official)"
+
+
+def test_a_question_is_cited_with_the_principal_as_author_and_the_outlet_that_asked():
+    transcript, turn = sharing_data.bare_transcript(kind="press-availability", date=datetime.date(2026, 7, 19))
+    rubio = sharing_data.person("Marco Rubio", "marco-rubio")
+    question = sharing_data.role("Question", "question")
+    turn.speaker, turn.speaker_label = rubio, "SECRETARY RUBIO"
+    turn.save()
+    asked = Turn.objects.create(
+        transcript=transcript, position=2, number=2, speaker=question, speaker_label="POLITICO",
+        text="Is the MOU dead?",
+    )
+    data = citations.citation_for_turn(asked, root=ROOT, accessed=ACCESSED)
+    assert citations.chicago(data).text.startswith(
+        "Rubio, Marco. “Background Press Call.” Press availability. July 19, 2026. "
+        "Turn 2 (Question from Politico), Diplomatic Transcript Archive."
+    )
+    [item] = json.loads(citations.csl_json(data))
+    assert item["author"] == [{"family": "Rubio", "given": "Marco"}]
+    assert item["id"] == "rubio:background-press-call:t2"
 
 
 def test_an_unresolved_label_is_used_as_the_author():
@@ -275,7 +298,7 @@ def test_two_principals_are_both_authors():
 @override_settings(ARCHIVE_BASE_URL="https://archive.example.org")
 def test_turn_citation_files_download(client, seed):
     expected = {
-        "bib": ("application/x-bibtex", "@misc{blinken2022"),
+        "bib": ("application/x-bibtex", "@misc{blinken:2022-01-09-blinken-tapper-cnn:t4,"),
         "ris": ("application/x-research-info-systems", "TY  - GEN"),
         "json": ("application/vnd.citationstyles.csl+json", "["),
     }
@@ -287,6 +310,8 @@ def test_turn_citation_files_download(client, seed):
         body = response.content.decode()
         assert body.startswith(start)
         assert PERMALINK in body
+        if ext == "ris":
+            assert body.endswith("ER  - \r\n") and "\n" not in body.replace("\r\n", "")
 
 
 def test_transcript_citation_file_and_unknown_format(client, seed):

@@ -18,8 +18,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def atom(client, url, **params):
-    response = client.get(url, params)
+def atom(client, url, HTTP_HOST="testserver", **params):
+    response = client.get(url, params, HTTP_HOST=HTTP_HOST)
     assert response.status_code == 200, (url, response.status_code)
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
@@ -245,3 +245,42 @@ def test_speaker_and_topic_pages_offer_their_feeds(client, two_transcripts):
     topic_page = client.get("/topics/russia/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml" title="Russia: new transcripts" href="/feeds/topics/russia/">' in topic_page
     assert "Follow new transcripts about Russia (Atom feed)" in topic_page
+
+
+def _ids(root):
+    return [root.find(f"{ATOM}id").text] + [e.find(f"{ATOM}id").text for e in root.findall(f"{ATOM}entry")]
+
+
+@override_settings(ARCHIVE_BASE_URL="https://archive.example.org")
+def test_entry_ids_come_from_the_archive_address_not_the_host_asked(client, two_transcripts):
+    (interview, _, _), _ = two_transcripts
+    ids = _ids(atom(client, "/feeds/transcripts/"))
+    assert ids[0] == "tag:archive.example.org,2024:feed/feeds/transcripts/"
+    assert f"tag:archive.example.org,2024:transcript/{interview.pk}" in ids
+    assert _ids(atom(client, "/feeds/transcripts/", HTTP_HOST="127.0.0.1")) == ids
+
+
+def test_without_an_archive_address_ids_still_do_not_follow_the_host(client, two_transcripts):
+    ids = _ids(atom(client, "/feeds/transcripts/"))
+    assert _ids(atom(client, "/feeds/transcripts/", HTTP_HOST="127.0.0.1")) == ids
+    assert all(i.startswith("tag:localhost,2024:") for i in ids)
+
+
+def test_a_turn_a_role_spoke_has_no_author_of_that_name(client, search_index):  # noqa: F811
+    from archive.search.indexing import index_transcripts
+
+    interview, question, answer = sharing_data.interview()
+    question.speaker = sharing_data.role("Question", "question")
+    question.save()
+    index_transcripts([interview.pk])
+    root = atom(client, "/feeds/search/", q="Soviet Union")
+    authors = {
+        e.find(f"{ATOM}link[@rel='alternate']").get("href"): [a.text for a in e.findall(f"{ATOM}author/{ATOM}name")]
+        for e in root.findall(f"{ATOM}entry")
+    }
+    assert authors == {
+        f"http://testserver{question.get_absolute_url()}": [],
+        f"http://testserver{answer.get_absolute_url()}": ["Antony J. Blinken"],
+    }
+    # The feed names its own author, so every entry still has one as Atom requires.
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Diplomatic Transcript Archive"

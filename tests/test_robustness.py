@@ -183,7 +183,7 @@ def test_a_search_past_its_time_limit_is_stopped_with_a_message(client, search_i
         assert "This search took too long and was stopped" in page.content.decode()
         response = client.get("/api/search/", {"q": q, "sort": "newest"})
         assert response.status_code == 503
-        assert response.json()["errors"]["q"][0]["code"] == "timeout"
+        assert response.json()["error"]["code"] == "timeout"
 
 
 # -- 7. nothing skipped or counted twice without a word ------------------------------------------

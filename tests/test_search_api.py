@@ -100,6 +100,22 @@ def test_bad_parameters_are_400_and_missing_pages_404(client, archive):
     assert get(client, q="sanctions", page="9").status_code == 404
 
 
+def test_errors_have_the_api_error_shape(client, archive):
+    assert get(client, speaker="Ned Price").json() == {
+        "error": {"status": 400, "code": "invalid", "message": "Give a speaker's slug, such as antony-j-blinken.", "field": "speaker"}
+    }
+    assert get(client, q="sanctions", page="9").json() == {
+        "error": {"status": 404, "code": "not_found", "message": "There is no page 9: the last is 2.", "field": None}
+    }
+
+
+def test_an_empty_query_lists_every_turn_and_an_inverted_period_none(client, archive):
+    assert get(client, q="").json()["count"] == 27
+    # A period that ends before it starts has no days in it.
+    assert get(client, **{"from": "2023-01-01", "to": "2022-01-01"}).json()["count"] == 0
+    assert get(client, **{"from": "2022-01-01", "to": "2022-12-31"}).json()["count"] == 2
+
+
 def test_schema_documents_the_search(client, archive):
     response = client.get(reverse("api_schema"))
     assert response.status_code == 200

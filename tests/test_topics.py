@@ -35,6 +35,54 @@ def tags(text, ignored=("New Mexico",)):
     return {NAMES[i] for i in Vocabulary(ROWS, ignored).topics_in(text)}
 
 
+def about(text, headline=frozenset()):
+    """The topics a turn saying ``text`` is tagged with, in order of strength."""
+    return [NAMES[i] for i in Vocabulary(ROWS).about(text, headline)]
+
+
+FILLER = "We have worked on this for a long time with partners around the world, and we will keep at it. "  # 20 words
+
+
+# -- what a turn is about ---------------------------------------------------------------------
+
+
+def test_a_word_said_once_in_passing_does_not_tag_the_answer():
+    answer = FILLER * 3 + "As I told my Russian counterpart, " + FILLER * 2
+    assert Vocabulary(ROWS).topics_in(answer) == {1}
+    assert about(answer) == []
+
+
+def test_an_answer_about_a_topic_is_tagged_with_it():
+    answer = (
+        "Ukraine will get what it needs. " + FILLER * 2 + "The people of Ukraine are defending their country, "
+        "and Kyiv has our support. " + FILLER + "As I told my Russian counterpart, " + FILLER
+    )
+    assert about(answer) == ["Ukraine"]
+
+
+def test_a_short_answer_is_about_what_it_names():
+    assert about("Is the sanctions package dead?") == ["Sanctions"]
+
+
+def test_a_long_speech_needs_more_mentions():
+    speech = (FILLER * 10 + "Sanctions on Russia work. ") * 4  # about 830 words
+    assert about(speech) == ["Sanctions", "Russia"]
+    assert about(speech.replace("Sanctions on Russia work.", "Sanctions work.", 2)) == ["Sanctions"]
+
+
+def test_the_headline_lowers_the_bar_by_one_mention():
+    answer = FILLER * 3 + "As I told my Russian counterpart, " + FILLER * 2
+    assert about(answer, headline={1}) == ["Russia"]
+
+
+def test_at_most_five_tags_the_most_mentioned_first():
+    answer = (
+        "Russia, Russia, Ukraine and Ukraine; NATO, NATO, NATO; Turkey, Mexico, the U.N. and the U.S.; "
+        "Korea and sanctions."
+    )
+    assert about(answer) == ["NATO", "Russia", "Ukraine", "Turkey", "Mexico"]
+
+
 # -- the vocabulary ---------------------------------------------------------------------------
 
 
@@ -97,11 +145,17 @@ def test_seed_answers_are_tagged(search_index):
     turns = seed.turns.live().prefetch_related("topics")
     by_text = {t.text: {x.slug for x in t.topics.all()} for t in turns}
     massive = [slugs for text, slugs in by_text.items() if "massive consequences" in text and "QUESTION" not in text]
-    answers = [t for t in turns if "massive consequences" in t.text and t.answers_id]
+    answers = sorted((t for t in turns if "massive consequences" in t.text and t.answers_id), key=lambda t: t.number)
     assert len(answers) == 2
-    for answer in answers:
-        slugs = {x.slug for x in answer.topics.all()}
-        assert {"russia", "sanctions"} <= slugs, slugs
+    # Both answers are about Russia, and each names "massive consequences" once in about
+    # 190 words: in passing. The turn that comes back to sanctions is about them.
+    assert [sorted(x.slug for x in answer.topics.all()) for answer in answers] == [
+        ["diplomacy", "russia"],
+        ["nato", "russia"],
+    ]
+    returns = next(t for t in turns if t.number == 7)
+    assert "sanctions" in returns.text and "massive consequences" in returns.text
+    assert "sanctions" in {x.slug for x in returns.topics.all()}
     kazakh = next(t for t in turns if t.text.startswith("Yeah, and I condemn that statement"))
     assert {"kazakhstan", "human-rights"} <= {x.slug for x in kazakh.topics.all()}
     assert massive

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive.api.errors import QueryStringSerializer
 from archive.links import absolute_url
 from archive.models import Speaker, Topic, Transcript, Turn
 
@@ -160,12 +161,15 @@ class TopicDetailSerializer(TopicListSerializer):
         return absolute_url(self.context.get("request"), f"{reverse('api_search')}?{query}")
 
 
-class TranscriptFilterSerializer(serializers.Serializer):
+class TranscriptFilterSerializer(QueryStringSerializer):
     """The query string of /api/transcripts/."""
 
     year = serializers.RegexField(
-        r"^(\d{4}|unknown)$",
+        r"^([1-9][0-9]{3}|unknown)$",
         required=False,
         error_messages={"invalid": 'Give a four-digit year or "unknown".'},
+        help_text='Only transcripts of this year (e.g. 2022), or "unknown" for undated ones.',
     )
-    kind = serializers.ChoiceField(choices=Transcript.Kind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=Transcript.Kind.values, required=False, help_text="Only transcripts of this kind."
+    )

@@ -1,9 +1,9 @@
 """Addresses of the JSON API, under /api/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from archive.api import views
+from archive.api import errors, views
 
 urlpatterns = [
     path("", views.index, name="api_index"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.SpeakerDetail.as_view(), name="api_speaker_detail"),
     path("topics/", views.TopicList.as_view(), name="api_topic_list"),
     path("topics/<slug:slug>/", views.TopicDetail.as_view(), name="api_topic_detail"),
+    # Anything else under /api/ answers the API's own 404, not the HTML page.
+    re_path(r"^[\s\S]*$", errors.unknown_address),
 ]

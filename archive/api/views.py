@@ -7,8 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from archive.api.serializers import (
@@ -31,14 +30,7 @@ def index(request):
     return render(request, "archive/api_index.html", {"kinds": Transcript.Kind.choices})
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "year", OpenApiTypes.STR, description='Only transcripts of this year (e.g. 2022), or "unknown" for undated ones.'
-        ),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=Transcript.Kind.values, description="Only transcripts of this kind."),
-    ]
-)
+@extend_schema(parameters=[TranscriptFilterSerializer])
 class TranscriptList(generics.ListAPIView):
     """Transcripts, newest first (undated ones last)."""
 
@@ -63,6 +55,7 @@ class TranscriptDetail(generics.RetrieveAPIView):
 
     serializer_class = TranscriptDetailSerializer
     lookup_field = "slug"
+    moves = True  # an old slug answers 301
 
     def get_queryset(self):
         turns = Turn.objects.live().select_related("speaker", "answers").prefetch_related("topics").order_by("position")
@@ -103,6 +96,7 @@ class SpeakerDetail(generics.RetrieveAPIView):
 
     serializer_class = SpeakerDetailSerializer
     lookup_field = "slug"
+    moves = True  # a merged or renamed speaker answers 301
 
     def get_queryset(self):
         return _speakers_with_counts().prefetch_related("labels")

@@ -2,6 +2,48 @@
 
 from rest_framework import serializers
 
+from archive.api.errors import QueryStringSerializer
+from archive.models import Transcript
+from archive.search.service import SORTS
+
+
+class SearchQuerySerializer(QueryStringSerializer):
+    """The query string of /api/search/: what the schema documents is what is accepted.
+
+    Every parameter is optional; one that is given must hold a value (``page=`` is not a page).
+    A ``to`` before ``from`` is a period with no days in it, which matches nothing.
+    """
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False,
+        help_text='Words to find: all by default; "exact phrase", OR, -exclude. Empty lists the newest turns.',
+    )
+    speaker = serializers.SlugField(
+        required=False, trim_whitespace=False, help_text="Only turns by this speaker (slug).",
+        error_messages={"invalid": "Give a speaker's slug, such as antony-j-blinken."},
+    )
+    topic = serializers.SlugField(
+        required=False, trim_whitespace=False, help_text="Only turns tagged with this topic (slug).",
+        error_messages={"invalid": "Give a topic's slug, such as russia."},
+    )
+    kind = serializers.ChoiceField(choices=Transcript.Kind.values, required=False, help_text="Only transcripts of this kind.")
+    sort = serializers.ChoiceField(
+        choices=list(SORTS), required=False,
+        help_text="Order of results: best match, date of the event (newest or oldest first), or recently added to the archive.",
+    )
+    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1 (20 results a page).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so the two dates are added by name.
+        fields["from"] = serializers.DateField(
+            required=False, input_formats=["%Y-%m-%d"], help_text="Only transcripts dated on or after (YYYY-MM-DD)."
+        )
+        fields["to"] = serializers.DateField(
+            required=False, input_formats=["%Y-%m-%d"], help_text="Only transcripts dated on or before (YYYY-MM-DD)."
+        )
+        return fields
+
 
 class SpeakerRefSerializer(serializers.Serializer):
     name = serializers.CharField()

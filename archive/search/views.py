@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from archive.api.errors import SearchTimedOut
 from archive.models import Transcript
 from archive.search.forms import SORT_CHOICES, SearchForm
-from archive.search.serializers import SearchResponseSerializer
-from archive.search.service import SORTS, search
+from archive.search.serializers import SearchQuerySerializer, SearchResponseSerializer
+from archive.search.service import search
 from archive.speakers.addresses import moved_speaker_redirect
 
 FACET_TITLES = {"speaker": "Speaker", "topic": "Topic", "year": "Year", "kind": "Kind"}
-TIMED_OUT = "The search took too long and was stopped; add words, quote a phrase, or add a filter."
 
 
 def _year_range(year: str) -> QueryDict:
@@ -121,35 +121,29 @@ def _result_json(request, item) -> dict:
     }
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("q", OpenApiTypes.STR, description='Words to find: all by default; "exact phrase", OR, -exclude.'),
-        OpenApiParameter("speaker", OpenApiTypes.STR, description="Only turns by this speaker (slug)."),
-        OpenApiParameter("topic", OpenApiTypes.STR, description="Only turns tagged with this topic (slug)."),
-        OpenApiParameter("from", OpenApiTypes.DATE, description="Only transcripts dated on or after (YYYY-MM-DD)."),
-        OpenApiParameter("to", OpenApiTypes.DATE, description="Only transcripts dated on or before (YYYY-MM-DD)."),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=Transcript.Kind.values, description="Only transcripts of this kind."),
-        OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description="Order of results: best match, date of the event (newest or oldest first), or recently added to the archive."),
-        OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1 (20 results a page)."),
-    ],
-    responses=SearchResponseSerializer,
-)
+@extend_schema(parameters=[SearchQuerySerializer], responses=SearchResponseSerializer)
 class SearchAPIView(APIView):
     """Quote search: the same parameters and results as /search/, as JSON."""
+
+    moves = True  # a search naming a merged speaker answers 301
+    can_time_out = True
 
     def get(self, request):
         moved = moved_speaker_redirect(request)
         if moved:
             return moved
+        query = SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         form = SearchForm(request.query_params)
-        if not form.is_valid():
-            return Response({"errors": form.errors.get_json_data()}, status=400)
+        form.is_valid()
         params = form.params()
+        # The page reports an inverted period as a mistake; the API searches it as asked.
+        params.date_from, params.date_to = query.validated_data.get("from"), query.validated_data.get("to")
         result = search(params, clamp_page=False)
         if result.timed_out:
-            return Response({"errors": {"q": [{"message": TIMED_OUT, "code": "timeout"}]}}, status=503)
+            raise SearchTimedOut()
         if params.page > result.num_pages:
-            return Response({"errors": {"page": [{"message": "There is no such page.", "code": "invalid"}]}}, status=404)
+            raise NotFound(f"There is no page {params.page}: the last is {result.num_pages}.")
         body = {
             "count": result.total,
             "page": result.page,

@@ -36,6 +36,7 @@ class Scope:
     title: str
     link: str
     feed_url: str
+    feed_id: str = ""
     subtitle: str = ""
     entries: list = field(default_factory=list)
 
@@ -52,9 +53,13 @@ class Entry:
     categories: tuple = ()
 
 
-def _tag(root, kind, pk):
-    """A permanent entry id that survives slug corrections and a change of address."""
-    host = urlsplit(root).hostname or "localhost"
+def _tag(kind, pk):
+    """A permanent entry id that survives slug corrections and a change of address.
+
+    Built from ``ARCHIVE_BASE_URL``, never from the request: an entry reached through
+    another host name is still the same entry to a feed reader.
+    """
+    host = urlsplit(settings.ARCHIVE_BASE_URL or "").hostname or "localhost"
     return f"tag:{host},2024:{kind}/{pk}"
 
 
@@ -108,7 +113,7 @@ def transcript_entries(transcripts, root, *, extra=None):
             Entry(
                 title=transcript.title,
                 link=citations.absolute(transcript.get_absolute_url(), root),
-                guid=_tag(root, "transcript", transcript.pk),
+                guid=_tag("transcript", transcript.pk),
                 summary=summary,
                 published=_aware(transcript.created),
                 updated=_aware(transcript.modified),
@@ -128,12 +133,13 @@ def turn_entries(turns, root):
             Entry(
                 title=f"{turn.display_speaker}: {citations.short_quote(citations.turn_text(turn), 90)}",
                 link=citations.absolute(turn.get_absolute_url(), root),
-                guid=_tag(root, "turn", turn.pk),
+                guid=_tag("turn", turn.pk),
                 summary=f"“{citations.short_quote(citations.turn_text(turn), SUMMARY_CHARS)}”\n\n"
                 f"— {turn.display_speaker}, {transcript.title}, {date}.",
                 published=_aware(turn.created),
                 updated=_aware(turn.modified),
-                author=turn.display_speaker,
+                # A role ("Question") is no author; the feed's own author stands instead.
+                author=turn.speaker.name if turn.speaker_id and turn.speaker.kind == Speaker.Kind.PERSON else "",
             )
         )
     return entries
@@ -175,7 +181,7 @@ class ArchiveFeed(Feed):
         return scope.feed_url
 
     def feed_guid(self, scope):
-        return scope.feed_url
+        return scope.feed_id or scope.feed_url
 
     def author_name(self):
         return settings.ARCHIVE_NAME
@@ -216,6 +222,7 @@ def _scope(request, root, title, link_path, subtitle=""):
         title=f"{title} · {settings.ARCHIVE_NAME}",
         link=citations.absolute(link_path, root),
         feed_url=citations.absolute(request.get_full_path(), root),
+        feed_id=_tag("feed", request.get_full_path().lstrip("/")),
         subtitle=subtitle,
     )
 

@@ -46,7 +46,7 @@ def _prune(value):
 
 
 def _person_ld(name):
-    # A role ("Senior Administration Official") is still a person who spoke, unnamed.
+    # Only named people: a role ("Question") is said in the turn's description instead.
     if name is None:
         return None
     person = {"@type": "Person", "name": name.full}
@@ -85,8 +85,9 @@ def transcript_ld(transcript, data):
 
 
 def turn_ld(turn, data, transcript_data):
-    """schema.org Quotation for one turn, part of its transcript."""
-    author = data.authors[0] if data.authors else None
+    """schema.org Quotation for one turn, part of its transcript; the speaker as a Person
+    only when a named person spoke it."""
+    author = data.speaker
     return _prune(
         {
             "@context": "https://schema.org",
@@ -94,6 +95,7 @@ def turn_ld(turn, data, transcript_data):
             "@id": data.url,
             "url": data.url,
             "text": data.quote,
+            "description": data.locator if data.speaker_role else None,
             "creator": _person_ld(author),
             "spokenByCharacter": _person_ld(author),
             "dateCreated": _iso(data.date),
@@ -178,15 +180,26 @@ class TurnShare:
         return self.match.paragraphs if self.match.found else []
 
     @property
+    def no_quote(self):
+        """What is said instead of a quote for a turn that is only notes, else ""."""
+        if self.data.note_only and not self.data.quote:
+            return f"No words to quote: the transcript gives only the note {self.data.note_only}"
+        return ""
+
+    @property
     def embed_paragraphs(self):
-        """Plain paragraphs an embed shows: the reader's quote, else the whole turn."""
+        """Plain paragraphs an embed shows: the reader's quote, else the whole turn (a turn
+        that is only a note says so rather than offer the note as a quotation)."""
         if self.quote:
             return [self.quote]
+        if self.no_quote:
+            return [self.no_quote]
         return [" ".join(p.split()) for p in self.turn.paragraphs]
 
     @property
     def speaker(self):
-        return self.data.authors[0].full if self.data.authors else self.turn.display_speaker
+        """Who spoke the turn: the cited person, or the role as printed ("Question")."""
+        return self.data.speaker.full if self.data.speaker else self.turn.display_speaker
 
     # Citations -------------------------------------------------------------------------
     @cached_property
@@ -220,6 +233,8 @@ class TurnShare:
 
     @property
     def card_description(self):
+        if self.no_quote:
+            return self.no_quote
         return citations.short_quote(self.data.quote, CARD_DESCRIPTION_CHARS)
 
     @cached_property

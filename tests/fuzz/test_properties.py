@@ -107,7 +107,7 @@ def test_a_search_page_always_renders(client, search_index, q, sort):
     api = client.get("/api/search/", {"q": q, "sort": sort if sort != "bogus" else "newest"})
     # A query the form refuses (a NUL character) is a 400 that says why, never a 500.
     assert api.status_code in (200, 400)
-    assert ("count" if api.status_code == 200 else "errors") in api.json()
+    assert ("count" if api.status_code == 200 else "error") in api.json()
     # Whatever was typed comes back as text, never as markup.
     if "<" in q:
         assert q not in response.content.decode()
