@@ -164,3 +164,14 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=True)
+
+# Harvesting publishers' feeds and pages (archive/harvest/): who we say we are, the pause
+# between two requests to one host, retries of a failed request and their first backoff.
+HARVEST_USER_AGENT = os.environ.get(
+    "ARCHIVE_HARVEST_USER_AGENT",
+    f"{ARCHIVE_NAME.replace(' ', '')}/1.0" + (f" (+{ARCHIVE_BASE_URL}/)" if ARCHIVE_BASE_URL else ""),
+)
+HARVEST_DELAY = float(os.environ.get("ARCHIVE_HARVEST_DELAY", "2"))
+HARVEST_RETRIES = int(os.environ.get("ARCHIVE_HARVEST_RETRIES", "3"))
+HARVEST_BACKOFF = float(os.environ.get("ARCHIVE_HARVEST_BACKOFF", "5"))
+HARVEST_TIMEOUT = float(os.environ.get("ARCHIVE_HARVEST_TIMEOUT", "30"))
