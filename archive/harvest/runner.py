@@ -62,9 +62,11 @@ class RunResult:
         if self.error:
             return f"{self.url}: failed: {self.error}"
         items = len(self.outcomes)
+        if self.not_modified and not items:
+            return f"{self.url}: feed not modified since the last run — nothing changed"
         line = f"{self.url}: {items} item{'s' if items != 1 else ''}"
         if self.not_modified:
-            line += " (feed not modified since the last run)"
+            line += " retried (feed not modified since the last run)"
         if dry_run:
             parts = [f"{self.count('would ingest')} would be ingested", f"{self.count('unchanged')} unchanged"]
         else:

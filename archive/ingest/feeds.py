@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 
-from .html import clean_url, fragment_paragraphs
+from .html import clean_url, fragment_paragraphs, publisher_for
 from .parsing import parse
 from .types import ParsedTranscript, TranscriptError
 
@@ -206,4 +206,5 @@ def parse_item(item: FeedItem, *, name: str = "") -> tuple[ParsedTranscript, str
     if item.date and not parsed.date:
         parsed.date = item.date
     parsed.source_url = clean_url(item.link)
+    parsed.source_name = publisher_for(parsed.source_url) or parsed.source_name
     return parsed, text

@@ -30,7 +30,7 @@ import yaml
 from .parsing import parse
 from .types import ParsedTranscript, TranscriptError
 
-__all__ = ["Page", "clean_url", "fragment_paragraphs", "page_text", "parse_page", "read_page", "same_site"]
+__all__ = ["Page", "clean_url", "fragment_paragraphs", "publisher_for", "page_text", "parse_page", "read_page", "same_site"]
 
 SITE_RULES = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
 # Less prose than this in the page's paragraphs is a page without a transcript (an index,
@@ -76,6 +76,11 @@ def _rule_for(url: str) -> dict:
         if host == domain or host.endswith("." + domain):
             return rule or {}
     return {}
+
+
+def publisher_for(url: str) -> str:
+    """The publisher the site rules name for an address ("" when they do not know it)."""
+    return _rule_for(url).get("publisher", "")
 
 
 def same_site(one: str, other: str) -> bool:

@@ -220,7 +220,7 @@ def rss_feed(items: list[tuple[Release, str | None]], *, title: str = "U.S. Depa
 <pubDate>{format_datetime(published)}</pubDate>
 <guid isPermaLink="false">{html.escape(release.url)}?guid</guid>
 {categories}
-<description><![CDATA[{html.escape(release.paragraphs[0][:120])} […]]]></description>
+<description><![CDATA[{html.escape(release.paragraphs[0][:120]) if release.paragraphs else ''} […]]]></description>
 {encoded}
 </item>""")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -244,7 +244,7 @@ def atom_feed(releases: list[Release], *, title: str = "The White House") -> str
 <id>{html.escape(r.url)}</id>
 <published>{r.date.isoformat()}T22:10:00Z</published>
 <updated>{r.date.isoformat()}T22:10:00Z</updated>
-<summary type="html">{html.escape(r.paragraphs[0][:120])}</summary>
+<summary type="html">{html.escape(r.paragraphs[0][:120]) if r.paragraphs else ''}</summary>
 </entry>""" for r in releases)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
