@@ -1,7 +1,9 @@
 """What the archive stores: transcripts, the speakers in them, their turns, and topics."""
 
 import datetime
+import re
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -340,6 +342,13 @@ class TurnRevision(models.Model):
         return f"Earlier text of {self.turn}"
 
 
+def validate_pattern(value):
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"not a regular expression: {error}") from None
+
+
 class Source(models.Model):
     """A publisher's feed or listing page that ``manage.py harvest`` keeps up with."""
 
@@ -356,6 +365,7 @@ class Source(models.Model):
     link_pattern = models.CharField(
         max_length=500,
         blank=True,
+        validators=[validate_pattern],
         help_text="For a listing page: a regular expression the addresses of its transcript pages match.",
     )
     every = models.DurationField(

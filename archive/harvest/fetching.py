@@ -15,6 +15,8 @@ from django.conf import settings
 __all__ = ["FetchError", "Fetcher", "Response"]
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 10
 # A transcript page is a few hundred kilobytes; anything far larger is not one.
 MAX_BYTES = 20 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0
@@ -62,8 +64,7 @@ class Fetcher:
         self.backoff = settings.HARVEST_BACKOFF if backoff is None else backoff
         self.user_agent = user_agent or settings.HARVEST_USER_AGENT
         self.client = httpx.Client(
-            follow_redirects=True,
-            max_redirects=10,
+            follow_redirects=False,
             timeout=settings.HARVEST_TIMEOUT if timeout is None else timeout,
             headers={"User-Agent": self.user_agent},
         )
@@ -81,23 +82,34 @@ class Fetcher:
         self.close()
 
     def get(self, url: str, *, etag: str = "", last_modified: str = "") -> Response:
-        """GET ``url``; a 304 comes back as a Response, any other failure as FetchError."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(url, "not an http(s) address")
-        if not self.allowed(url):
-            raise FetchError(url, f"robots.txt of {parts.hostname} does not allow {self.user_agent.split('/')[0]} here")
+        """GET ``url``; a 304 comes back as a Response, any other failure as FetchError.
+
+        Redirects are followed one hop at a time, so that each address is asked for only
+        if its robots.txt allows it, and with the pause its host is due.
+        """
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        response = self._request(url, headers)
-        if response.status == 304:
+        address = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            parts = urllib.parse.urlsplit(address)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise FetchError(url, f"not an http(s) address: {address}" if address != url else "not an http(s) address")
+            if not self.allowed(address):
+                raise FetchError(url, f"robots.txt of {parts.hostname} does not allow {self.user_agent.split('/')[0]} here")
+            response = self._request(address, headers)
+            location = response.headers.get("location", "")
+            if response.status in REDIRECT_STATUSES and location:
+                address = urllib.parse.urljoin(address, location)
+                continue
+            if response.status == 304:
+                return response
+            if response.status >= 400:
+                raise FetchError(url, f"the server answered {response.status}")
             return response
-        if response.status >= 400:
-            raise FetchError(url, f"the server answered {response.status}")
-        return response
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
     def allowed(self, url: str) -> bool:
         """What the site's robots.txt says of ``url`` for our User-Agent."""
@@ -113,8 +125,14 @@ class Fetcher:
 
     def _read_robots(self, origin: str):
         rules = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+        address = origin + "/robots.txt"
         try:
-            response = self._request(origin + "/robots.txt", {})
+            for _hop in range(MAX_REDIRECTS):
+                response = self._request(address, {})
+                location = response.headers.get("location", "")
+                if response.status not in REDIRECT_STATUSES or not location:
+                    break
+                address = urllib.parse.urljoin(address, location)
         except FetchError:
             return None
         if response.status >= 500:
@@ -136,8 +154,6 @@ class Fetcher:
                 answer = self.client.get(url, headers=headers)
             except httpx.TimeoutException:
                 reason = "timed out"
-            except httpx.TooManyRedirects:
-                raise FetchError(url, "too many redirects") from None
             except httpx.HTTPError as error:
                 reason = f"could not connect ({error.__class__.__name__})"
             else:

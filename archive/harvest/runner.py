@@ -86,7 +86,10 @@ def read_listing(data: bytes, base_url: str, pattern: str) -> Feed:
         root = lxml.html.document_fromstring(data)
     except (lxml.etree.ParserError, ValueError):
         raise TranscriptError(f"{base_url}: not an HTML page") from None
-    matcher = re.compile(pattern)
+    try:
+        matcher = re.compile(pattern)
+    except re.error as error:
+        raise TranscriptError(f"{base_url}: the link pattern is not a regular expression ({error})") from None
     feed, seen = Feed(link=base_url), set()
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
