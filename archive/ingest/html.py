@@ -30,7 +30,7 @@ import yaml
 from .parsing import parse
 from .types import ParsedTranscript, TranscriptError
 
-__all__ = ["Page", "clean_url", "fragment_paragraphs", "publisher_for", "page_text", "parse_page", "read_page", "same_site"]
+__all__ = ["Page", "clean_url", "fragment_paragraphs", "publisher_for", "split_at_breaks", "page_text", "parse_page", "read_page", "same_site"]
 
 SITE_RULES = Path(__file__).resolve().parent.parent / "data" / "sites.yaml"
 # Less prose than this in the page's paragraphs is a page without a transcript (an index,
@@ -145,8 +145,29 @@ def _body_paragraphs(body, title: str) -> list[str]:
             continue
         if element.tag == "head" and _clean(text).casefold() == _clean(title).casefold():
             continue
-        paragraphs.append(text)
+        paragraphs.extend(split_at_breaks(text))
     return paragraphs
+
+
+# A line that ends like this ends a sentence (or introduces what follows).
+_SENTENCE_END = re.compile(r"[.?!:;…—–)\]”’\"']$")
+
+
+def split_at_breaks(paragraph: str) -> list[str]:
+    """A paragraph's line breaks (``<br>``) read as a reader sees them.
+
+    Publishers' pages break lines with ``<br>`` both between two speakers' turns inside one
+    ``<p>`` ("What changed?<br>MS. JEAN-PIERRE: So…") and in the middle of a sentence
+    ("this year have,<br>separate from…").  A break after a finished sentence starts a new
+    paragraph; a break inside a sentence is only layout and becomes a space.
+    """
+    groups: list[list[str]] = []
+    for line in paragraph.split("\n"):
+        if groups and not _SENTENCE_END.search(groups[-1][-1]):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [" ".join(group) for group in groups]
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -259,7 +280,8 @@ def fragment_paragraphs(fragment: str) -> list[str]:
     if not fragment or not fragment.strip():
         return []
     if "<" not in fragment:
-        return [p for p in (_clean_lines(block) for block in re.split(r"\n\s*\n", fragment)) if p]
+        blocks = (_clean_lines(block) for block in re.split(r"\n\s*\n", fragment))
+        return [piece for block in blocks if block for piece in split_at_breaks(block)]
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath("//script|//style|//iframe|//noscript|//object|//embed|//template"):
         bad.drop_tree()
@@ -269,7 +291,7 @@ def fragment_paragraphs(fragment: str) -> list[str]:
     def flush():
         text = _clean_lines("".join(current))
         if text:
-            paragraphs.append(text)
+            paragraphs.extend(split_at_breaks(text))
         current.clear()
 
     def walk(element):

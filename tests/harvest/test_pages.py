@@ -58,12 +58,16 @@ class StatePageTests(SimpleTestCase):
                        "Joint Statement Following", "Privacy Policy", "Office of the Spokesperson", "Skip to content"]:
             self.assertNotIn(chrome, text)
 
-    def test_line_breaks_inside_a_paragraph_are_kept(self):
-        # The stored text keeps the <br> as a line break, read as a text file's line break is.
-        parsed, text = parse_page(state_page(briefing(3, "https://www.state.gov")))
-        self.assertIn("MR PIGOTT:  The Secretary met his counterpart and they discussed trade.\nThey agreed to meet again.\n\n", text)
+    def test_line_breaks_inside_a_paragraph_are_read_as_a_reader_sees_them(self):
+        release = briefing(3, "https://www.state.gov")
+        release.paragraphs[3] = "QUESTION:  Thank you.  Can you tell us about the meeting\nthe Secretary held today?\nMR PIGOTT:  Yes."
+        parsed, text = parse_page(state_page(release))
+        # After a finished sentence a <br> starts a paragraph (here a turn); inside one it is a space.
+        self.assertIn("QUESTION:  Thank you.  Can you tell us about the meeting the Secretary held today?\n\nMR PIGOTT:  Yes.", text)
+        self.assertEqual([t.speaker_label for t in parsed.turns], ["MR PIGOTT", "QUESTION", "MR PIGOTT", "MR PIGOTT", "QUESTION"])
+        self.assertEqual(parsed.turns[3].paragraphs,
+                         ["The Secretary met his counterpart and they discussed trade.", "They agreed to meet again."])
         self.assertEqual(turns(parsed), turns(parse(text)))
-        self.assertEqual(parsed.turns[2].text, "The Secretary met his counterpart and they discussed trade. They agreed to meet again.")
 
     def test_white_house_page(self):
         release = Release(
