@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import lxml.html
+from django.db import DatabaseError
 from django.utils import timezone
 
 from archive.harvest.fetching import FetchError, Fetcher
@@ -141,6 +142,8 @@ class _Run:
         self.dry_run, self.recheck, self.report = dry_run, recheck, report
         self.result = RunResult(url)
         self.feed_title = ""
+        # The feed's answer, whose ETag and Last-Modified the source keeps for next time.
+        self.feed_response = None
 
     def go(self, data: bytes | None) -> RunResult:
         try:
@@ -177,7 +180,7 @@ class _Run:
         if response.not_modified:
             self.result.not_modified = True
             return None
-        self._feed_response = response
+        self.feed_response = response
         if looks_like_feed(response.content, response.content_type):
             feed = read_feed(response.content, name=self.url)
         elif self.link_pattern:
@@ -219,8 +222,12 @@ class _Run:
                                        turns=len(parsed.turns)))
                 return
             loaded = load_transcript(parsed, text)
-        except (FetchError, TranscriptError) as error:
+        except DatabaseError:
+            raise  # the database, not the page, is in trouble: stop the run
+        except Exception as error:  # noqa: BLE001 — one bad page must not stop the others
             reason = str(error).removeprefix(f"{link}: ").removeprefix(f"{name}: ")
+            if not isinstance(error, (FetchError, TranscriptError)):
+                reason = f"could not be read ({error.__class__.__name__}: {reason})"
             if not self.dry_run:
                 self._remember(state, item, link, error=reason)
             self._tell(ItemOutcome(name, "failed", reason))
@@ -257,9 +264,9 @@ class _Run:
     def _finish(self):
         if self.dry_run or self.source is None:
             return
-        response = getattr(self, "_feed_response", None)
-        if response is not None:
-            self.source.etag, self.source.last_modified = response.etag[:500], response.last_modified[:100]
+        if self.feed_response is not None:
+            self.source.etag = self.feed_response.etag[:500]
+            self.source.last_modified = self.feed_response.last_modified[:100]
         self.source.last_run = timezone.now()
         self.source.last_status = self.result.summary()[:500]
         self.source.save(update_fields=["etag", "last_modified", "last_run", "last_status"])

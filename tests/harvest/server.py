@@ -8,6 +8,7 @@ test can see what the harvester asked for and with which headers.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,8 @@ class Route:
     redirect: str = ""
     # Statuses to answer with before the page itself (e.g. [500] for one failure).
     failures: list[int] = field(default_factory=list)
+    # Seconds to stall before answering, one entry per request (e.g. [1.0] to time out once).
+    stalls: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +42,8 @@ class LocalServer:
             def do_GET(self):
                 server.requests.append(Request(self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = server.routes.get(self.path)
+                if route is not None and route.stalls:
+                    time.sleep(route.stalls.pop(0))
                 if route is None:
                     self._answer(404, b"not found", "text/plain")
                 elif route.failures:

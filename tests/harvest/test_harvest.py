@@ -136,6 +136,15 @@ class FailureTests(HarvestTestCase):
         self.assertEqual(Transcript.objects.get().source_url, release.url)
         self.assertEqual(len(self.server.asked(release.url.removeprefix(self.server.base))), 3)
 
+    def test_a_timeout_is_retried(self):
+        release = briefing(1, self.server.base)
+        self.serve_feed([(release, None)])
+        self.serve_page(release, stalls=[1.0])
+        with self.settings(HARVEST_TIMEOUT=0.2):
+            out, err, error = self.harvest()
+        self.assertIsNone(error, err)
+        self.assertEqual(Transcript.objects.get().source_url, release.url)
+
     def test_a_page_that_keeps_failing_is_reported_and_retried_next_run_while_the_others_load(self):
         good, bad = briefing(1, self.server.base), briefing(2, self.server.base)
         self.serve_feed([(good, None), (bad, None)], etag='"f"')
@@ -165,6 +174,28 @@ class FailureTests(HarvestTestCase):
         self.assertEqual(error.returncode, 1)
         self.assertIn(f"{empty.url}: failed: no transcript text found in the page", err)
         self.assertEqual(Transcript.objects.count(), 0)
+
+    def test_a_page_that_breaks_the_reader_fails_alone(self):
+        good, bad = briefing(1, self.server.base), briefing(2, self.server.base)
+        self.serve_feed([(bad, None), (good, None)])
+        self.serve_page(good)
+        self.serve_page(bad)
+        from unittest import mock
+
+        from archive.harvest import runner
+
+        real = runner.parse_page
+
+        def broken(data, **kwargs):
+            if kwargs.get("url") == bad.url:
+                raise ValueError("unexpected markup")
+            return real(data, **kwargs)
+
+        with mock.patch.object(runner, "parse_page", broken):
+            out, err, error = self.harvest()
+        self.assertEqual(error.returncode, 1)
+        self.assertIn(f"{bad.url}: failed: could not be read (ValueError: unexpected markup)", err)
+        self.assertEqual(list(Transcript.objects.values_list("source_url", flat=True)), [good.url])
 
     def test_an_unreachable_feed_fails_clearly(self):
         out, err, error = self.harvest(self.server.url("/missing-feed/"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -52,10 +53,11 @@ class Command(BaseCommand):
                     url, fetcher=fetcher, source=source, publisher=options["publisher"], link_pattern=options["links"],
                     dry_run=options["dry_run"], recheck=options["recheck"], report=self._reporter(bar),
                 )
-                if result.error:
-                    self.stderr.write(result.summary())
-                else:
-                    self._say(result.summary(options["dry_run"]))
+                with bar.external_write_mode() if bar is not None else contextlib.nullcontext():
+                    if result.error:
+                        self.stderr.write(result.summary())
+                    else:
+                        self._say(result.summary(options["dry_run"]))
                 results.append(result)
                 touched.extend(result.touched_ids)
                 failed += result.failed
