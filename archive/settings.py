@@ -5,6 +5,7 @@ runs for development on SQLite and an embedded Whoosh index under ``var/``.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -169,7 +170,9 @@ if not DEBUG:
 # between two requests to one host, retries of a failed request and their first backoff.
 HARVEST_USER_AGENT = os.environ.get(
     "ARCHIVE_HARVEST_USER_AGENT",
-    f"{ARCHIVE_NAME.replace(' ', '')}/1.0" + (f" (+{ARCHIVE_BASE_URL}/)" if ARCHIVE_BASE_URL else ""),
+    # A User-Agent's product name is one ASCII token.
+    f"{re.sub(r'[^A-Za-z0-9]', '', ARCHIVE_NAME) or 'TranscriptArchive'}/1.0"
+    + (f" (+{ARCHIVE_BASE_URL}/)" if ARCHIVE_BASE_URL else ""),
 )
 HARVEST_DELAY = float(os.environ.get("ARCHIVE_HARVEST_DELAY", "2"))
 HARVEST_RETRIES = int(os.environ.get("ARCHIVE_HARVEST_RETRIES", "3"))

@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 
 from archive.models import HarvestedItem, Source, Transcript, Turn
 
-from .pages import Release, atom_feed, body_html, briefing, release_from_state_text, rss_feed, state_page, whitehouse_page
+from .pages import Release, atom_feed, body_html, briefing, feed_archive_record, release_from_state_text, rss_feed, state_page, whitehouse_page
 from .server import LocalServer
 
 RUBIO = Path(settings.BASE_DIR) / "fixtures" / "transcripts" / "state-2026-07-20-rubio-remarks-to-press.txt"
@@ -369,6 +369,15 @@ class CommandTests(HarvestTestCase):
         self.assertEqual(Transcript.objects.count(), 2)
         out, err, error = self.harvest(self.server.url("/transcripts/"))
         self.assertIn("a web page, not a feed; give a link pattern", err)
+
+    def test_feed_archive_records_served_as_json(self):
+        releases = [briefing(n, self.server.base) for n in (1, 2)]
+        records = [feed_archive_record(r) for r in releases]
+        self.server.put("/feed/", json.dumps(records), content_type="application/json")
+        out, err, error = self.harvest()
+        self.assertIsNone(error, err)
+        self.assertEqual(sorted(Transcript.objects.values_list("source_url", "date")), sorted((r.url, r.date) for r in releases))
+        self.assertEqual([r.path for r in self.server.requests], ["/robots.txt", "/feed/"])
 
     def test_a_white_house_feed_links_to_its_pages(self):
         release = Release(
