@@ -21,6 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from archive.models import (
+    HarvestedItem,
+    Source,
     SlugRedirect,
     Speaker,
     SpeakerLabel,
@@ -430,3 +432,46 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_slug", "transcript__title", "transcript__slug"]
     autocomplete_fields = ["transcript"]
     list_select_related = ["transcript"]
+
+
+class HarvestedItemInline(admin.TabularInline):
+    model = HarvestedItem
+    fields = ["url", "status", "error", "failures", "transcript", "last_seen"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Items that failed (retried next run)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=HarvestedItem.Status.FAILED)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Feeds and listings that ``manage.py harvest`` keeps up with."""
+
+    list_display = ["name", "url", "publisher", "every", "enabled", "last_run", "last_status"]
+    list_filter = ["enabled", "publisher"]
+    search_fields = ["name", "url", "publisher"]
+    readonly_fields = ["etag", "last_modified", "last_run", "last_status"]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "publisher", "link_pattern", "every", "enabled"]}),
+        ("Last run", {"fields": ["last_run", "last_status", "etag", "last_modified"]}),
+    ]
+    inlines = [HarvestedItemInline]
+
+
+@admin.register(HarvestedItem)
+class HarvestedItemAdmin(admin.ModelAdmin):
+    list_display = ["url", "status", "failures", "transcript", "source", "last_seen"]
+    list_filter = ["status", "source"]
+    search_fields = ["url", "canonical_url", "title", "error"]
+    list_select_related = ["transcript", "source"]
+    readonly_fields = [f.name for f in HarvestedItem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,9 @@
 """What the archive stores: transcripts, the speakers in them, their turns, and topics."""
 
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -377,3 +381,85 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"Re-index transcript {self.transcript_id}"
+
+
+def validate_pattern(value):
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(f"not a regular expression: {error}") from None
+
+
+class Source(models.Model):
+    """A publisher's feed or listing page that ``manage.py harvest`` keeps up with."""
+
+    name = models.CharField(max_length=200, help_text='What staff call it, e.g. "State Department press releases".')
+    url = models.URLField(
+        max_length=1000, help_text="A feed (RSS, Atom, JSON feed records) or a listing page of transcripts."
+    )
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Stored as each harvested transcript\'s source, e.g. "U.S. Department of State"; '
+        "empty: the page's own site name.",
+    )
+    link_pattern = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_pattern],
+        help_text="For a listing page: a regular expression the addresses of its transcript pages match.",
+    )
+    every = models.DurationField(
+        default=datetime.timedelta(hours=6),
+        help_text="How often to harvest it (HH:MM:SS, or days HH:MM:SS); `manage.py harvest` runs the sources due.",
+    )
+    enabled = models.BooleanField(default=True, help_text="Untick to stop harvesting it without deleting it.")
+    # What the last run learnt, sent back as a conditional request next time.
+    etag = models.CharField(max_length=500, blank=True, help_text="The feed's ETag at the last run.")
+    last_modified = models.CharField(max_length=100, blank=True, help_text="The feed's Last-Modified at the last run.")
+    last_run = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=500, blank=True, help_text="The summary line of the last run.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["url"], name="source_url_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def is_due(self, now):
+        return self.last_run is None or self.last_run + self.every <= now
+
+
+class HarvestedItem(models.Model):
+    """One address a feed or listing named: what became of it, and what to send next time."""
+
+    class Status(models.TextChoices):
+        INGESTED = "ingested", "Ingested"
+        FAILED = "failed", "Failed (retried next run)"
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    feed_url = models.URLField(max_length=1000, help_text="The feed or listing that named it.")
+    url = models.URLField(max_length=1000, help_text="The address the feed gives.")
+    canonical_url = models.URLField(max_length=1000, blank=True, help_text="The address the page names as its own.")
+    title = models.CharField(max_length=500, blank=True)
+    date = models.DateField(null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, help_text="Of the feed's entry; a change means news.")
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    transcript = models.ForeignKey(
+        Transcript, null=True, blank=True, on_delete=models.SET_NULL, related_name="harvested_items"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INGESTED)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+    failures = models.PositiveIntegerField(default=0, help_text="Failed attempts in a row.")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["url"], name="harvested_item_url_unique")]
+        indexes = [models.Index(fields=["feed_url", "status"], name="harvested_item_feed_idx")]
+
+    def __str__(self):
+        return self.title or self.url

@@ -5,6 +5,7 @@ runs for development on SQLite and an embedded Whoosh index under ``var/``.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -260,3 +261,16 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
     if env_flag("DJANGO_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Harvesting publishers' feeds and pages (archive/harvest/): who we say we are, the pause
+# between two requests to one host, retries of a failed request and their first backoff.
+HARVEST_USER_AGENT = os.environ.get(
+    "ARCHIVE_HARVEST_USER_AGENT",
+    # A User-Agent's product name is one ASCII token.
+    f"{re.sub(r'[^A-Za-z0-9]', '', ARCHIVE_NAME) or 'TranscriptArchive'}/1.0"
+    + (f" (+{ARCHIVE_BASE_URL}/)" if ARCHIVE_BASE_URL else ""),
+)
+HARVEST_DELAY = float(os.environ.get("ARCHIVE_HARVEST_DELAY", "2"))
+HARVEST_RETRIES = int(os.environ.get("ARCHIVE_HARVEST_RETRIES", "3"))
+HARVEST_BACKOFF = float(os.environ.get("ARCHIVE_HARVEST_BACKOFF", "5"))
+HARVEST_TIMEOUT = float(os.environ.get("ARCHIVE_HARVEST_TIMEOUT", "30"))

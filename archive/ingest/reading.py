@@ -12,7 +12,11 @@ import os
 
 from .types import TranscriptError
 
-__all__ = ["decode_transcript", "read_transcript"]
+__all__ = ["HTML_SUFFIXES", "FEED_SUFFIXES", "decode_transcript", "read_bytes", "read_transcript"]
+
+# Files read as web pages and as feeds (RSS, Atom, JSON feed records) rather than as text.
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json", ".jsonl")
 
 # Control characters that ordinary text files do contain.
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v")
@@ -86,12 +90,9 @@ def decode_transcript(data: bytes, name: str) -> tuple[str, str]:
     return text, encoding
 
 
-def read_transcript(path: str | os.PathLike) -> tuple[str, str]:
-    """Read and decode the transcript file at ``path``; returns ``(text, encoding)``.
-
-    Raises :class:`TranscriptError` when the path does not exist, is a directory, cannot
-    be read, or holds no usable text (see :func:`decode_transcript`).
-    """
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of the file at ``path``; raises :class:`TranscriptError` when the path does
+    not exist, is a directory, cannot be read, or is empty."""
     name = os.fspath(path)
     if isinstance(name, bytes):
         name = os.fsdecode(name)
@@ -110,4 +111,20 @@ def read_transcript(path: str | os.PathLike) -> tuple[str, str]:
         raise TranscriptError(f"{name}: permission denied") from None
     except OSError as exc:
         raise TranscriptError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    return decode_transcript(data, name)
+    if not data:
+        raise TranscriptError(f"{name}: file is empty")
+    if not data.strip():
+        raise TranscriptError(f"{name}: file contains only whitespace")
+    return data
+
+
+def read_transcript(path: str | os.PathLike) -> tuple[str, str]:
+    """Read and decode the transcript file at ``path``; returns ``(text, encoding)``.
+
+    Raises :class:`TranscriptError` when the path does not exist, is a directory, cannot
+    be read, or holds no usable text (see :func:`decode_transcript`).
+    """
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    return decode_transcript(read_bytes(name), name)

@@ -12,10 +12,14 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.harvest.fetching import FetchError
+from archive.harvest.runner import parse_fetched
 from archive.ingest.loader import load_transcript
 from archive.speakers.attribution import attribute_labels
 from archive.ingest.parsing import parse
-from archive.ingest.reading import decode_transcript, read_transcript
+from archive.ingest.feeds import looks_like_feed, needs_page, parse_item, read_feed
+from archive.ingest.html import parse_page
+from archive.ingest.reading import FEED_SUFFIXES, HTML_SUFFIXES, decode_transcript, read_bytes, read_transcript
 from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
 
 # Files in a folder that are never transcripts.
@@ -30,13 +34,16 @@ INDEX_EVERY = 50
 
 class Command(BaseCommand):
     help = (
-        "Parse transcript files and store them. PATH may be a file, a folder (read recursively) or - for "
-        "standard input. Re-ingesting unchanged input changes nothing; a corrected version of a transcript "
+        "Parse transcripts and store them. PATH may be a text or Markdown file, an HTML page saved from a "
+        "browser, a feed file (RSS, Atom, JSON feed records), a folder (read recursively), an http(s) URL of "
+        "a transcript page or feed, or - for standard input. Re-ingesting unchanged input changes nothing; a corrected version of a transcript "
         "(same source URL, or same date and title) updates it in place and keeps every turn's address."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="Transcript files, folders, or - for stdin.")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="Transcript files (text, Markdown, HTML, feeds), folders, URLs, or - for stdin."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Parse and report, but write nothing.")
         parser.add_argument(
             "--json", action="store_true", help="Print the parsed transcripts as JSON instead of storing them."
@@ -56,6 +63,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
+        self._fetcher = None
         flags = {key: options.get(key) for key in METADATA_KEYS if options.get(key) is not None}
         sources, unreadable = self._collect(options["paths"])
         failures = list(unreadable)
@@ -64,7 +72,7 @@ class Command(BaseCommand):
         if not sources and not failures:
             raise CommandError(
                 f"no transcript files found in {', '.join(options['paths'])} "
-                "(text, Markdown or HTML files; hidden files and *.meta.yaml are skipped)"
+                "(text, Markdown, HTML or feed files; hidden files and *.meta.yaml are skipped)"
             )
         storing = not (options["json"] or options["dry_run"])
         if storing:
@@ -76,49 +84,53 @@ class Command(BaseCommand):
         turn_total = 0
         touched_ids = []
         show_progress = len(sources) >= PROGRESS_EVERY and self.verbosity >= 1
+        processed = 0
         for index, source in enumerate(sources, start=1):
-            name = "<stdin>" if source == "-" else str(source)
-            try:
-                parsed, raw_text, encoding = self._parse(source, flags)
-                if options["json"]:
-                    parsed_items.append(parsed)
+            for name, unit in self._units(source, flags):
+                processed += 1
+                try:
+                    parsed, raw_text, encoding = unit()
+                    if options["json"]:
+                        parsed_items.append(parsed)
+                        continue
+                    if options["dry_run"]:
+                        turn_total += len(parsed.turns)
+                        self._say(f"{name}: would store “{parsed.title}” ({len(parsed.turns)} turns)"
+                                  + _encoding_note(encoding))
+                        for warning in parsed.warnings:
+                            self._say(f"{name}: note: {warning}", level=2)
+                        continue
+                    result = self._store(parsed, raw_text, flags)
+                except (TranscriptError, FetchError) as error:
+                    # Errors from reading the file already begin with its name.
+                    message = str(error) if str(error).startswith(f"{name}: ") else f"{name}: {error}"
+                    failures.append((name, message))
+                    self.stderr.write(message)
                     continue
-                if options["dry_run"]:
-                    turn_total += len(parsed.turns)
-                    self._say(f"{name}: would store “{parsed.title}” ({len(parsed.turns)} turns)"
-                              + _encoding_note(encoding))
-                    for warning in parsed.warnings:
-                        self._say(f"{name}: note: {warning}", level=2)
-                    continue
-                result = self._store(parsed, raw_text, flags)
-            except TranscriptError as error:
-                # Errors from reading the file already begin with its name.
-                message = str(error) if str(error).startswith(f"{name}: ") else f"{name}: {error}"
-                failures.append((name, message))
-                self.stderr.write(message)
-                continue
-            outcomes[result.status] += 1
-            turn_total += result.turns
-            if result.status != "unchanged":
-                touched_ids.append(result.transcript.pk)
-                if len(touched_ids) >= INDEX_EVERY:
-                    # A long ingest becomes searchable as it goes, not only at its end.
-                    self._index(touched_ids)
-                    touched_ids = []
-            self._say(f"{name}: {_describe(result)}" + _encoding_note(encoding),
-                      level=1 if not show_progress else 2)
+                outcomes[result.status] += 1
+                turn_total += result.turns
+                if result.status != "unchanged":
+                    touched_ids.append(result.transcript.pk)
+                    if len(touched_ids) >= INDEX_EVERY:
+                        # A long ingest becomes searchable as it goes, not only at its end.
+                        self._index(touched_ids)
+                        touched_ids = []
+                self._say(f"{name}: {_describe(result)}" + _encoding_note(encoding),
+                          level=1 if not show_progress else 2)
             if show_progress and index % PROGRESS_EVERY == 0:
                 self._say(f"… {index} of {len(sources)} files read")
+        if self._fetcher is not None:
+            self._fetcher.close()
 
         if options["json"]:
             self.stdout.write(json.dumps([_as_json(p) for p in parsed_items], ensure_ascii=False, indent=2))
         else:
             if touched_ids:
                 self._index(touched_ids)
-            self._say(_summary(options["dry_run"], len(sources) - (len(failures) - len(unreadable)), turn_total,
+            self._say(_summary(options["dry_run"], processed - (len(failures) - len(unreadable)), turn_total,
                                outcomes, len(failures)))
         if failures:
-            raise CommandError(f"{len(failures)} of {len(sources) + len(unreadable)} inputs failed", returncode=1)
+            raise CommandError(f"{len(failures)} of {processed + len(unreadable)} inputs failed", returncode=1)
 
     # Steps ---------------------------------------------------------------------------------
 
@@ -138,10 +150,10 @@ class Command(BaseCommand):
                 sources.append(path)
 
         for raw in paths:
-            if raw == "-":
-                if "-" not in seen:
-                    seen.add("-")
-                    sources.append("-")
+            if raw == "-" or _is_url(raw):
+                if raw not in seen:
+                    seen.add(raw)
+                    sources.append(raw)
                 continue
             path = Path(raw)
             if path.is_dir():
@@ -165,7 +177,72 @@ class Command(BaseCommand):
                 add(path)
         return sources, unreadable
 
-    def _parse(self, source, flags) -> tuple[ParsedTranscript, str, str]:
+    def _units(self, source, flags):
+        """The transcripts one input holds, as ``(name, unit)``; calling ``unit`` parses one.
+
+        A text, Markdown or HTML file or page holds one; a feed holds one per item.
+        """
+        if source == "-":
+            yield "<stdin>", lambda: self._parse_text(source, flags)
+            return
+        if _is_url(source):
+            try:
+                response = self._fetch(source)
+            except FetchError as error:
+                yield source, _raise(error)
+                return
+            if looks_like_feed(response.content, response.content_type):
+                yield from self._feed_units(response.content, source, flags)
+            else:
+                yield source, lambda: self._finish(*parse_fetched(response, name=source), "utf-8", {}, flags)
+            return
+        name = str(source)
+        suffix = source.suffix.lower()
+        if suffix in HTML_SUFFIXES:
+            yield name, lambda: self._finish(*parse_page(read_bytes(source), name=name), "utf-8",
+                                             _read_sidecar(source), flags)
+        elif suffix in FEED_SUFFIXES:
+            try:
+                data = read_bytes(source)
+            except TranscriptError as error:
+                yield name, _raise(error)
+                return
+            yield from self._feed_units(data, name, flags)
+        else:
+            yield name, lambda: self._parse_text(source, flags)
+
+    def _feed_units(self, data, name, flags):
+        try:
+            feed = read_feed(data, name=name)
+        except TranscriptError as error:
+            yield name, _raise(error)
+            return
+        for position, item in enumerate(feed.items, start=1):
+            label = item.link or f"{name} item {position}"
+
+            def unit(item=item, label=label):
+                if needs_page(item):
+                    parsed, text = parse_fetched(self._fetch(item.link), name=item.link)
+                    parsed.date = parsed.date or item.date
+                else:
+                    parsed, text = parse_item(item, name=label)
+                parsed.source_name = parsed.source_name or feed.title
+                return self._finish(parsed, text, "utf-8", {}, flags)
+
+            yield label, unit
+
+    def _fetch(self, url):
+        from archive.harvest.fetching import Fetcher
+
+        if self._fetcher is None:
+            self._fetcher = Fetcher()
+        return self._fetcher.get(url)
+
+    def _finish(self, parsed, text, encoding, sidecar, flags):
+        _apply_metadata(parsed, {**sidecar, **flags})
+        return parsed, text, encoding
+
+    def _parse_text(self, source, flags) -> tuple[ParsedTranscript, str, str]:
         if source == "-":
             text, encoding = decode_transcript(sys.stdin.buffer.read(), "<stdin>")
             filename, sidecar = "", {}
@@ -224,6 +301,16 @@ def _not_readable(path: Path) -> str:
     if not os.access(path, os.R_OK):
         return "permission denied"
     return ""
+
+
+def _is_url(value: str) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def _raise(error):
+    def unit():
+        raise error
+    return unit
 
 
 def _parse_date(value: str) -> datetime.date:
