@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 # Up to this many months from first to last are shown month by month; longer spans by year.
 MONTHLY_SPAN = 24
-WIDTH = 640
+WIDTH = 480
 HEIGHT = 160
 TOP = 18  # room for the count above the tallest bar
 BOTTOM = 22  # room for the labels under the bars
