@@ -8,6 +8,7 @@ splitting a label off go through ``archive.speakers.curation``, which schedules 
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -35,6 +36,11 @@ from archive.models import (
 from archive.search import hooks as search_hooks
 from archive.speakers import curation
 from archive.topics import tag_turns
+
+# The admin speaks with the archive's own name rather than "Django administration".
+admin.site.site_header = f"{settings.ARCHIVE_NAME}: staff"
+admin.site.site_title = settings.ARCHIVE_NAME
+admin.site.index_title = "Transcripts, speakers and topics"
 
 
 class SlugRedirectInline(admin.TabularInline):

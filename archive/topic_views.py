@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import Truncator
 
-from archive.models import Topic, Turn
+from archive.models import Speaker, Topic, Turn
 from archive.search.documents import spoken_text
 from archive.search.highlight import mark_spans
 from archive.topics import current_vocabulary
+from archive.views import search_link, timeline_of
 
 TURNS_PER_PAGE = 20
 TOP_SPEAKERS = 15
@@ -39,18 +39,17 @@ def topic_detail(request, slug):
     """``/topics/<slug>/``: the turns about a topic, newest first, with who spoke and when."""
     topic = get_object_or_404(Topic, slug=slug)
     turns = Turn.objects.live().filter(topics=topic)
-    speakers = list(
+    # People lead, most turns first; roles (questions, an official on background) follow apart.
+    speakers = (
         turns.filter(speaker__isnull=False)
-        .values("speaker__slug", "speaker__name")
+        .values("speaker__slug", "speaker__name", "speaker__kind")
         .annotate(count=Count("id"))
-        .order_by("-count", "speaker__name")[:TOP_SPEAKERS]
+        .order_by("-count", "speaker__name")
     )
-    years = list(
-        turns.annotate(year=ExtractYear("transcript__date")).values("year").annotate(count=Count("id")).order_by("year")
-    )
-    busiest = max((y["count"] for y in years), default=0)
-    for year in years:
-        year["share"] = round(100 * year["count"] / busiest) if busiest else 0
+    people, roles = [], []
+    for row in speakers:
+        (people if row["speaker__kind"] == Speaker.Kind.PERSON else roles).append(row)
+    chart = timeline_of(turns, search_link(topic=topic.slug))
     ordered = turns.with_context().prefetch_related("topics").order_by(
         F("transcript__date").desc(nulls_last=True), "-transcript_id", "position"
     )
@@ -62,8 +61,10 @@ def topic_detail(request, slug):
         {
             "topic": topic,
             "aliases": topic.alias_list(),
-            "speakers": speakers,
-            "years": years,
+            "people": people[:TOP_SPEAKERS],
+            "more_people": max(0, len(people) - TOP_SPEAKERS),
+            "roles": roles,
+            "chart": chart,
             "page_obj": page_obj,
             "items": [_item(turn, topic, vocabulary) for turn in page_obj.object_list],
             "nav_section": "topics",

@@ -5,19 +5,26 @@ Every page runs the same number of queries however long the transcript or list i
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Max, Min, Prefetch, Q
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from archive.charts import timeline
 from archive.models import SlugRedirect, Speaker, Transcript, Turn, TurnRevision
+from archive.search.within import find_in
 from archive.speakers.addresses import moved_speaker_redirect
 
 TRANSCRIPTS_PER_PAGE = 25
 SPEAKER_TURNS_PER_PAGE = 20
 HOME_LATEST = 8
+# The transcript page's list of speakers links this many of each speaker's turns; the rest
+# are one link away, on the page filtered to that speaker.
+ROSTER_NUMBERS = 12
 # Turn numbers are stored as 32-bit integers; larger numbers in an address cannot exist.
 MAX_TURN_NUMBER = 2**31 - 1
 UNKNOWN_YEAR = "unknown"
@@ -57,33 +64,65 @@ def find_transcript(slug):
 
 
 def attach_people(transcripts):
-    """Set ``people`` on each transcript: the named people who speak in it, most turns first.
+    """Set ``people`` on each transcript: the named people who speak in it, most turns first;
+    and ``roles_phrase``, the roles it has instead when it names nobody ("a senior
+    administration official and reporters").
 
-    One query for the whole page; roles ("Question", "Moderator") are left out because
-    nearly every transcript has them.
+    One query for the whole page.
     """
     transcripts = list(transcripts)
     by_id = {transcript.pk: transcript for transcript in transcripts}
+    roles = {}
     for transcript in transcripts:
         transcript.people = []
+        transcript.roles_phrase = ""
+        roles[transcript.pk] = []
     if not by_id:
         return transcripts
     rows = (
         Turn.objects.live()
-        .filter(transcript__in=list(by_id), speaker__kind=Speaker.Kind.PERSON)
-        .values("transcript_id", "speaker__name", "speaker__slug")
+        .filter(transcript__in=list(by_id), speaker__isnull=False)
+        .values("transcript_id", "speaker__name", "speaker__slug", "speaker__kind")
         .annotate(turns=Count("id"))
         .order_by("transcript_id", "-turns", "speaker__name")
     )
     for row in rows:
-        by_id[row["transcript_id"]].people.append(
-            {"name": row["speaker__name"], "slug": row["speaker__slug"], "turns": row["turns"]}
-        )
+        if row["speaker__kind"] == Speaker.Kind.PERSON:
+            by_id[row["transcript_id"]].people.append(
+                {"name": row["speaker__name"], "slug": row["speaker__slug"], "turns": row["turns"]}
+            )
+        else:
+            roles[row["transcript_id"]].append(row["speaker__name"])
+    for transcript in transcripts:
+        if not transcript.people:
+            transcript.roles_phrase = roles_phrase(roles[transcript.pk])
     return transcripts
 
 
+# Roles a reader knows by another word than the label's.
+ROLE_WORDS = {"question": "reporters", "questions": "reporters", "reporter": "reporters", "participant": "participants"}
+
+
+def roles_phrase(names):
+    """The roles of a transcript as words in a sentence: ["Senior Administration Official",
+    "Question"] → "a senior administration official and reporters"."""
+    phrases, plural = [], []
+    for name in names:
+        word = ROLE_WORDS.get(name.casefold())
+        if word:
+            if word not in plural:
+                plural.append(word)
+            continue
+        lowered = name.lower()
+        phrases.append(("an " if lowered[:1] in "aeiou" else "a ") + lowered)
+    phrases += plural
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
 def speakers_of(turns):
-    """Who speaks in ``turns``, in order of first appearance, with their number of turns.
+    """Who speaks in ``turns``, in order of first appearance, with the numbers of their turns.
 
     Turns whose label was never resolved to a speaker are grouped by the label as printed.
     """
@@ -92,10 +131,14 @@ def speakers_of(turns):
         key = ("speaker", turn.speaker_id) if turn.speaker_id else ("label", turn.speaker_label.casefold())
         entry = found.get(key)
         if entry is None:
-            entry = found[key] = {"speaker": turn.speaker, "name": turn.display_speaker, "labels": [], "turns": 0}
-        entry["turns"] += 1
+            entry = found[key] = {"speaker": turn.speaker, "name": turn.display_speaker, "labels": [], "numbers": []}
+        entry["numbers"].append(turn.number)
         if turn.speaker_label and turn.speaker_label not in entry["labels"]:
             entry["labels"].append(turn.speaker_label)
+    for entry in found.values():
+        entry["turns"] = len(entry["numbers"])
+        entry["first_numbers"] = entry["numbers"][:ROSTER_NUMBERS]
+        entry["more_numbers"] = entry["turns"] - len(entry["first_numbers"])
     return list(found.values())
 
 
@@ -106,7 +149,10 @@ def home(request):
     context = {
         "totals": totals,
         "turn_total": Turn.objects.live().count(),
-        "speaker_total": Speaker.objects.filter(LIVE, kind=Speaker.Kind.PERSON).distinct().count(),
+        # Counted as /speakers/ counts them: every speaker, people apart from roles.
+        "speakers": Speaker.objects.order_by().aggregate(
+            people=Count("id", filter=Q(kind=Speaker.Kind.PERSON)), roles=Count("id", filter=Q(kind=Speaker.Kind.ROLE))
+        ),
         "latest": latest,
     }
     return render(request, "archive/home.html", context)
@@ -187,7 +233,11 @@ def transcript_list(request):
 
 
 def transcript_detail(request, slug):
-    """A whole transcript: its metadata, its speakers and every live turn, in order."""
+    """A whole transcript: its metadata, its speakers and every live turn, in order.
+
+    ``?speaker=<slug>`` shows only that speaker's turns; ``?find=words`` marks the turns that
+    hold the words (the search box's syntax and word forms) and lists them at the top.
+    """
     transcript, moved = find_transcript(slug)
     if moved is not None:
         return redirect(moved, permanent=True)
@@ -199,7 +249,30 @@ def transcript_detail(request, slug):
         .prefetch_related(Prefetch("revisions", queryset=TurnRevision.objects.order_by("-replaced")))
         .order_by("position")
     )
-    context = {"transcript": transcript, "turns": turns, "speakers": speakers_of(turns)}
+    speakers = speakers_of(turns)
+    speaker_slug = request.GET.get("speaker", "").strip()
+    chosen = None
+    if speaker_slug:
+        chosen = next((e for e in speakers if e["speaker"] is not None and e["speaker"].slug == speaker_slug), None)
+    shown = [t for t in turns if t.speaker_id == chosen["speaker"].pk] if chosen else turns
+    find = None
+    if "find" in request.GET:
+        find = find_in(shown, request.GET.get("find", ""))
+        for item in find.found:
+            item.turn.found_paragraphs = item.paragraphs
+    context = {
+        "transcript": transcript,
+        "turns": shown,
+        "turn_total": len(turns),
+        "speakers": speakers,
+        "people": [e for e in speakers if e["speaker"] is not None and not e["speaker"].is_role],
+        "roles": [e for e in speakers if e["speaker"] is None or e["speaker"].is_role],
+        "chosen": chosen,
+        "speaker_slug": speaker_slug,
+        "find": find,
+        # Filtered to one speaker, the questions they answer are not on the page.
+        "same_page": chosen is None,
+    }
     return render(request, "archive/transcript_detail.html", context)
 
 
@@ -238,6 +311,33 @@ def turn_detail(request, slug, number):
     return render(request, "archive/turn_detail.html", context)
 
 
+def turns_by_month(turns):
+    """``({"2026-07": n, …}, undated)``: how many of ``turns`` were said in each month (one query)."""
+    months, undated = {}, 0
+    rows = turns.annotate(month=TruncMonth("transcript__date")).values("month").annotate(n=Count("id")).order_by()
+    for row in rows:
+        if row["month"] is None:
+            undated += row["n"]
+        else:
+            months[row["month"].strftime("%Y-%m")] = row["n"]
+    return months, undated
+
+
+def timeline_of(turns, link):
+    """The picture of when ``turns`` were said, each bar a link made by ``link``."""
+    months, undated = turns_by_month(turns)
+    return timeline(months, link, undated=undated)
+
+
+def search_link(**filters):
+    """A function making the search address of ``filters`` narrowed to a period."""
+
+    def link(start, end):
+        return reverse("search") + "?" + urlencode({**filters, "from": start.isoformat(), "to": end.isoformat()})
+
+    return link
+
+
 def speaker_list(request):
     """Named people first, then roles such as "Question" or "Moderator"; only who still speaks
     in a stored transcript (a speaker whose transcripts were all deleted is not listed)."""
@@ -274,6 +374,7 @@ def speaker_detail(request, slug):
     page = paginate(request, turns, SPEAKER_TURNS_PER_PAGE)
     context = {
         "speaker": speaker,
+        "chart": timeline_of(Turn.objects.by_speaker(speaker), search_link(speaker=speaker.slug)),
         "labels": [label.label for label in speaker.labels.all()],
         "transcripts": transcripts,
         "page_obj": page,

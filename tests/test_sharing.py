@@ -141,7 +141,7 @@ def test_share_cards_on_a_turn_page(client, seed):
     assert meta(html, "og:description").startswith("I think that’s right. I think that’s one of President Putin’s")
     assert meta(html, "og:url") == f"https://archive.example.org{TURN_URL}"
     assert meta(html, "og:type") == "article"
-    assert meta(html, "twitter:card") == "summary"
+    assert meta(html, "twitter:card") == "summary_large_image"
     assert meta(html, "twitter:title") == meta(html, "og:title")
     assert f'<link rel="canonical" href="https://archive.example.org{TURN_URL}">' in html
     assert head(html).count('rel="canonical"') == 1

@@ -239,7 +239,11 @@ def test_topic_page_shows_what_was_said_by_whom_and_when(client, tagged):
     assert "Nothing about it here." not in body
     assert "&lt;script&gt;" in body and "<script>alert" not in body
     assert "Antony J. Blinken" in body and "Ned Price" in body
-    assert ">2022</a>" in body and ">2023</a>" in body
+    # When: a bar for each month from the first to the last, the months with turns links
+    # that search the topic in that month.
+    assert 'href="/search/?topic=russia&amp;from=2022-01-01&amp;to=2022-01-31"' in body
+    assert 'href="/search/?topic=russia&amp;from=2023-03-01&amp;to=2023-03-31"' in body
+    assert ">January 2022</a></th><td>1</td>" in body
     # Newest first.
     assert body.index("economy is under") < body.index("Massive consequences")
     # Searching from the topic page searches within it.

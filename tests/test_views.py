@@ -65,7 +65,10 @@ class HomeTests(PageTestCase):
         stats = response.content.decode()
         self.assertEqual(response.context["totals"]["transcripts"], 2)
         self.assertEqual(response.context["turn_total"], 6)  # the withdrawn turn is not counted
-        self.assertEqual(response.context["speaker_total"], 2)  # people, not roles
+        # Counted as /speakers/ counts them: two people (Blinken, Price) and one role.
+        self.assertIn('>2 people</a> <span class="stats-roles">and 1 role</span>', stats)
+        speakers = self.client.get(reverse("speaker_list")).content.decode()
+        self.assertIn("2 people and 1 role such as", speakers)
         self.assertIn("January 9, 2022", stats)
         self.assertContains(response, self.interview.get_absolute_url())
         self.assertContains(response, 'id="home-search-q" name="q"')
@@ -176,7 +179,7 @@ class TranscriptDetailTests(PageTestCase):
             self.assertContains(response, value)
         self.assertContains(
             response,
-            '<a href="https://www.state.gov/secretary-blinken-with-jake-tapper/" rel="external noopener">'
+            '<a class="source-link" href="https://www.state.gov/secretary-blinken-with-jake-tapper/" rel="external noopener">'
             "U.S. Department of State</a>",
             html=True,
         )
@@ -271,7 +274,7 @@ class TurnDetailTests(PageTestCase):
         html = response.content.decode().split('<main id="main"', 1)[1]
         self.assertLess(html.index("Are either of those on the negotiating table?"), html.index("Neither of those"))
         self.assertIn('<h1 class="turn-page-title">Antony J. Blinken <span class="h-sub">answering Question</span></h1>', html)
-        self.assertIn(f'<a href="{self.interview.get_absolute_url()}#t2">Read in context</a>', html)
+        self.assertIn(f'<a href="{self.interview.get_absolute_url()}#t2">Read turn 2 in context</a>', html)
         self.assertIn('<span class="note">(Laughter.)</span>', html)
         self.assertIn("&lt;script&gt;", html)
         self.assertNotIn(HOSTILE, html)

@@ -16,6 +16,8 @@ stock backend it
 
 from __future__ import annotations
 
+import datetime
+import functools
 import heapq
 import itertools
 import time
@@ -43,6 +45,8 @@ from archive.search.store import IndexStore, IndexWriteError, searching
 SORTS = ("relevance", "newest", "oldest", "added")
 FACET_FIELDS = ("speaker", "topics", "year", "kind")
 MULTI_VALUED = frozenset({"topics"})
+# Facets counted from another column rather than stored: "month" ("2026-07") from the day.
+DERIVED_FACETS = ("month",)
 
 
 @dataclass
@@ -405,6 +409,12 @@ def _raw_column(slot, name) -> list:
 
 def _column_table(slot, name) -> list:
     """Each document's value of a facet field, indexed by document number."""
+    if name == "month":
+        key = ("derived", name)
+        values = slot.tables.get(key)
+        if values is None:
+            values = slot.tables[key] = [_month_of(day) if day else "" for day in _raw_column(slot, "day")]
+        return values
     if name not in MULTI_VALUED:
         return _raw_column(slot, name)
     key = ("split", name)
@@ -412,6 +422,12 @@ def _column_table(slot, name) -> list:
     if values is None:
         values = slot.tables[key] = [tuple(v.split()) if v else () for v in _raw_column(slot, name)]
     return values
+
+
+@functools.lru_cache(maxsize=20_000)
+def _month_of(day: int) -> str:
+    date = datetime.date.fromordinal(day)
+    return f"{date.year:04d}-{date.month:02d}"
 
 
 def _rank_table(slot, order: str) -> list[int]:

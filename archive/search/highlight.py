@@ -21,34 +21,45 @@ WINDOW = 360
 LEAD = 90
 ELLIPSIS = "…"
 _WHITESPACE = re.compile(r"\s+")
+# A sentence ends with . ? or ! and perhaps a closing quotation mark or bracket.
+_SENTENCE_END = re.compile(r"[.?!][\"”’')\]]*\s*$")
 
 
 def _matches(word, query_word: QueryWord) -> bool:
     return word.exact == query_word.exact or word.stemmed in query_word.stems
 
 
-def marked_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
-    """Character spans of ``text`` that the query matched, merged and in order."""
+def clause_positions(tokens: list, clause) -> list[int]:
+    """Indexes of the ``tokens`` that ``clause`` (a word, or a phrase where it stands as a
+    phrase) matches."""
+    words = clause.words
+    if len(words) == 1:
+        return [i for i, token in enumerate(tokens) if _matches(token, words[0])]
+    n = len(words)
+    found = []
+    for i in range(len(tokens) - n + 1):
+        if all(_matches(tokens[i + k], words[k]) for k in range(n)):
+            found.extend(range(i, i + n))
+    return found
+
+
+def satisfies(tokens: list, parsed: ParsedQuery) -> bool:
+    """Whether words ``tokens`` hold what the query asks: a clause of every group, and none
+    of the excluded clauses. An empty query is satisfied by nothing."""
     if parsed is None or not parsed.groups:
-        return []
-    tokens = analyse(text)
-    singles = []
-    phrases = []
-    for clause in parsed.positive_clauses:
-        if clause.is_phrase:
-            phrases.append(clause.words)
-        else:
-            singles.append(clause.words[0])
+        return False
+    if not all(any(clause_positions(tokens, c) for c in group) for group in parsed.groups):
+        return False
+    return not any(clause_positions(tokens, c) for c in parsed.excluded)
+
+
+def token_spans(text: str, tokens: list, parsed: ParsedQuery) -> list[tuple[int, int]]:
+    """Character spans of ``text`` (already split into ``tokens``) the query matched,
+    merged and in order."""
     marked = [False] * len(tokens)
-    for i, token in enumerate(tokens):
-        if any(_matches(token, q) for q in singles):
+    for clause in parsed.positive_clauses:
+        for i in clause_positions(tokens, clause):
             marked[i] = True
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(_matches(tokens[i + k], phrase[k]) for k in range(n)):
-                for k in range(n):
-                    marked[i + k] = True
     spans: list[list[int]] = []
     previous = -2
     for i, token in enumerate(tokens):
@@ -61,6 +72,13 @@ def marked_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
             spans.append([token.start, token.end])
         previous = i
     return [tuple(span) for span in spans]
+
+
+def marked_spans(text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that the query matched, merged and in order."""
+    if parsed is None or not parsed.groups:
+        return []
+    return token_spans(text, analyse(text), parsed)
 
 
 def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
@@ -108,5 +126,13 @@ def mark_spans(text: str, spans: list[tuple[int, int]], size: int = WINDOW) -> S
         cursor = e
     pieces.append(escape(_WHITESPACE.sub(" ", text[cursor:end])))
     if end < len(text):
-        pieces.append(ELLIPSIS)
+        pieces.append(continuation(text[start:end]))
     return mark_safe("".join(pieces))
+
+
+def continuation(shown: str) -> str:
+    """The ellipsis that says more follows ``shown``: set apart by a space after a finished
+    sentence ("world wars. …"), so it does not read as a second full stop."""
+    if _SENTENCE_END.search(shown):
+        return " " + ELLIPSIS
+    return ELLIPSIS

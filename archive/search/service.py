@@ -16,7 +16,7 @@ from whoosh import query as wq
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.search.analysis import fold
 from archive.search.analysis import words as analyse
-from archive.search.backend import FACET_FIELDS, SORTS, SearchTimeout, get_backend
+from archive.search.backend import DERIVED_FACETS, FACET_FIELDS, SORTS, SearchTimeout, get_backend
 from archive.search.documents import spoken_text
 from archive.search.highlight import highlight
 from archive.search.query import STOPWORDS, ParsedQuery, parse
@@ -99,6 +99,8 @@ class SearchPage:
     def notices(self) -> list[str]:
         """What the reader should know about how the query was read (limits applied)."""
         return self.parsed.notices
+    # Matching turns per month ("2026-07"), for the picture of when they were said.
+    months: dict[str, int] = field(default_factory=dict)
 
     @property
     def start_index(self) -> int:
@@ -153,7 +155,7 @@ def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -
     page = max(1, min(params.page, MAX_PAGE))
     backend = get_backend()
     filters = filters_for(params)
-    facet_names = FACET_FIELDS if facets else ()
+    facet_names = FACET_FIELDS + DERIVED_FACETS if facets else ()
     days = days_for(params)
     limit = settings.ARCHIVE_SEARCH_TIME_LIMIT
     try:
@@ -174,6 +176,7 @@ def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -
     result.results = _results(hits.page, parsed)
     if facets:
         result.facets = _facets(hits.facets if hits.facets else {}, params)
+        result.months = dict(hits.facets.get("month") or {})
     if params.speaker:
         result.speaker = Speaker.objects.filter(slug=params.speaker).first()
     if params.topic:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archive.api.errors import SearchTimedOut
+from archive.charts import timeline
 from archive.models import Transcript
 from archive.search.forms import SORT_CHOICES, SearchForm
 from archive.search.serializers import SearchQuerySerializer, SearchResponseSerializer
@@ -42,6 +43,19 @@ def _toggle_query(current: QueryDict, key: str, value) -> str:
     return params.urlencode()
 
 
+def _period_link(current: QueryDict):
+    """A function making the query string that narrows the current search to a period."""
+
+    def link(start, end) -> str:
+        params = current.copy()
+        for name in ("page", "from", "to"):
+            params.pop(name, None)
+        params["from"], params["to"] = start.isoformat(), end.isoformat()
+        return "?" + params.urlencode()
+
+    return link
+
+
 def search_page(request):
     """``/search/``: matching turns best first, with facets; an empty query lists the newest."""
     moved = moved_speaker_redirect(request)
@@ -57,12 +71,14 @@ def search_page(request):
             value.query = _toggle_query(request.GET, key, value)
         if values:
             facet_groups.append({"key": key, "title": FACET_TITLES[key], "values": values})
+    chart = timeline(result.months, _period_link(request.GET), undated=result.total - sum(result.months.values()))
     return render(
         request,
         "search/search.html",
         {
             "form": form,
             "result": result,
+            "chart": chart,
             "facet_groups": facet_groups,
             "sort_choices": SORT_CHOICES,
             "kinds": Transcript.Kind.choices,

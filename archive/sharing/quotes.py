@@ -83,13 +83,15 @@ def _note_pattern(notes):
     return re.compile("|".join(re.escape(n) for n in wanted)) if wanted else None
 
 
-def render_marked(paragraph, notes=(), lo=None, hi=None):
+def render_marked(paragraph, notes=(), lo=None, hi=None, *, spans=None, mark_class="quote-mark"):
     """One paragraph as safe HTML: printed notes in ``<span class="note">``, and the
-    characters ``lo:hi`` in ``<mark>``.
+    characters ``lo:hi`` (or each ``(start, end)`` of ``spans``) in ``<mark>``.
 
-    The text is escaped piece by piece; where the quote runs into or out of a note the
+    The text is escaped piece by piece; where a mark runs into or out of a note the
     ``<mark>`` is split so that the tags always nest.
     """
+    if spans is None:
+        spans = [(lo, hi)] if lo is not None and hi is not None else []
     pattern = _note_pattern(notes)
     regions = []  # (start, end, is_note)
     at = 0
@@ -101,14 +103,15 @@ def render_marked(paragraph, notes=(), lo=None, hi=None):
             at = match.end()
     if at < len(paragraph):
         regions.append((at, len(paragraph), False))
+    edges = {c for span in spans for c in span}
     html = []
     for start, end, is_note in regions:
-        cuts = sorted({start, end, *(c for c in (lo, hi) if c is not None and start < c < end)})
+        cuts = sorted({start, end, *(c for c in edges if start < c < end)})
         inner = []
         for a, b in zip(cuts, cuts[1:]):
             piece = escape(paragraph[a:b])
-            if lo is not None and hi is not None and a >= lo and b <= hi:
-                piece = '<mark class="quote-mark">' + piece + "</mark>"
+            if any(s <= a and b <= e for s, e in spans):
+                piece = f'<mark class="{mark_class}">' + piece + "</mark>"
             inner.append(piece)
         body = "".join(inner)
         html.append(f'<span class="note">{body}</span>' if is_note else body)

@@ -7,6 +7,8 @@ from archive.sharing import feeds, sitemaps, views
 urlpatterns = [
     path("t/<int:pk>/", views.short_link, name="turn_short"),
     path("transcripts/<slug:slug>/<int:number>/embed/", views.turn_embed, name="turn_embed"),
+    path("transcripts/<slug:slug>/<int:number>/card.png", views.turn_card, name="turn_card"),
+    path("card.png", views.site_card, name="site_card"),
     path("transcripts/<slug:slug>/<int:number>/cite.<str:fmt>", views.turn_citation, name="turn_citation"),
     path("transcripts/<slug:slug>/cite.<str:fmt>", views.transcript_citation, name="transcript_citation"),
     path("transcripts/<slug:slug>/download.<str:fmt>", views.transcript_download, name="transcript_download"),

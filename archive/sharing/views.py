@@ -7,6 +7,7 @@ same address under the new slug, and a turn that a correction removed answers 41
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
@@ -15,17 +16,24 @@ from django.http import Http404, HttpResponse, HttpResponseGone, HttpResponsePer
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.conf import settings
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from archive import citations
 from archive.citations import site_root
 from archive.models import Turn
-from archive.sharing import exports
+from archive.sharing import cards, exports
 from archive.sharing.share import QUOTE_PARAM, TurnShare
 from archive.views import MAX_TURN_NUMBER, find_transcript
 from archive.speakers.addresses import moved_speaker_redirect
+
+# Share images change only when a turn or its transcript is corrected; a day's caching
+# spares the drawing while a link is being unfurled by many readers.
+CARD_MAX_AGE = 24 * 60 * 60
+SITE_TAGLINE = "What diplomats said in interviews, press briefings and remarks, every answer at its own address."
 
 # Row ids are 64-bit; a larger number in an address cannot exist (and would overflow a query).
 MAX_ID = 2**63 - 1
@@ -83,6 +91,57 @@ def turn_embed(request, slug, number):
         return _gone(request, transcript, turn)
     share = TurnShare(turn, root=site_root(request), quote=request.GET.get(QUOTE_PARAM, ""))
     return render(request, "archive/embed.html", {"share": share, "turn": turn, "transcript": transcript})
+
+
+def _png(request, etag, modified, draw):
+    """A cacheable PNG response; a client holding the same version gets 304 without drawing."""
+    etag = quote_etag(etag)
+    last_modified = modified.timestamp() if modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(draw(), content_type="image/png")
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=CARD_MAX_AGE)
+    return response
+
+
+@require_safe
+def turn_card(request, slug, number):
+    """``/transcripts/<slug>/<number>/card.png``: the turn's quote as a share image."""
+    transcript, moved = find_transcript(slug)
+    if moved is not None:
+        return _moved(request, "turn_card", moved, number=number)
+    turn = _turn(transcript, number)
+    if not turn.is_live:
+        return _gone(request, transcript, turn, plain=True)
+    share = TurnShare(turn, root=site_root(request))
+    # The date first: a long title is cut at the card's edge.
+    where = [citations.long_date(share.data.date)] if share.data.date else []
+    where.append(transcript.title)
+    modified = max(turn.modified, transcript.modified)
+
+    def draw():
+        return cards.turn_card(
+            quote=share.data.quote or turn.text,
+            speaker=share.speaker,
+            context=" · ".join(where),
+            archive_name=settings.ARCHIVE_NAME,
+        )
+
+    return _png(request, f"turn-{turn.pk}-{modified.timestamp()}", modified, draw)
+
+
+@require_safe
+def site_card(request):
+    """``/card.png``: the archive's own share image."""
+    name = settings.ARCHIVE_NAME
+
+    def draw():
+        return cards.site_card(archive_name=name, tagline=SITE_TAGLINE)
+
+    return _png(request, "site-" + hashlib.sha256(f"{name}\n{SITE_TAGLINE}".encode()).hexdigest()[:16], None, draw)
 
 
 def _attachment(body, content_type, filename):

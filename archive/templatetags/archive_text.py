@@ -71,3 +71,27 @@ def printed_label(turn):
 def paragraphs(text):
     """Split stored text into its paragraphs (separated by a blank line)."""
     return [paragraph for paragraph in str(text or "").split("\n\n") if paragraph.strip()]
+
+
+@register.filter
+def host_of(url):
+    """The host name of an address, without "www." ("state.gov")."""
+    try:
+        host = urlsplit(str(url or "")).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+@register.filter
+def opening_words(turn, count=12):
+    """The first words a turn says (notes such as "(Laughter.)" left out), or its note when
+    it says nothing else."""
+    from django.utils.text import Truncator
+
+    from archive.search.documents import spoken_text
+
+    spoken = " ".join(spoken_text(turn.text, turn.notes).split())
+    if not spoken:
+        spoken = " ".join(turn.text.split())
+    return Truncator(spoken).words(int(count))

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from archive.citations import site_root
 from archive.sharing.quotes import searched_words_in
@@ -139,3 +140,60 @@ def search_alert_link(context, css_class="feed-link"):
         search_feed_url(request),
         csv,
     )
+
+
+class CaptureNode(template.Node):
+    """Renders its content once into a context variable (``{% capture name %}…{% endcapture %}``)."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # The content is rendered (and so escaped) already; keep it from being escaped twice.
+        context.dicts[0][self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """Render a block of template once and keep it as a variable: the page's title and
+    description are written once and used by ``<title>``, the description and the share tags."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("capture takes one variable name")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
+
+
+# Which query parameters make a page another page (a filter, a page number); any other
+# parameter (a find, a quote, a tracking tag) leaves the canonical address unchanged.
+CANONICAL_PARAMS = {
+    "search": ("q", "speaker", "topic", "kind", "from", "to", "sort", "page"),
+    "transcript_list": ("year", "kind", "page"),
+    "speaker_detail": ("page",),
+    "topic_detail": ("page",),
+}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's own absolute address: its path and only the parameters that make it
+    another page (empty values and page 1 dropped)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    match = getattr(request, "resolver_match", None)
+    kept = CANONICAL_PARAMS.get(match.url_name if match else "", ())
+    params = [(k, v) for k in kept for v in request.GET.getlist(k) if v.strip() and not (k == "page" and v == "1")]
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{site_root(request)}{request.path}{query}"
+
+
+@register.simple_tag(takes_context=True)
+def site_card_url(context):
+    """The archive's own share image, for pages that have none of their own."""
+    return f"{site_root(context.get('request'))}{reverse('site_card')}"

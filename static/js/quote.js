@@ -6,7 +6,8 @@
 //   - copy buttons (elements with data-copy="ID" copy the text of element ID);
 //   - a small toolbar when a reader selects words inside one answer, with a link to exactly
 //     that quote and buttons to copy it;
-//   - scrolling to the highlighted quote when a quote link is opened.
+//   - scrolling to the highlighted quote when a quote link is opened;
+//   - remembering which citation style the reader opened last (localStorage).
 (function () {
   "use strict";
 
@@ -147,7 +148,7 @@
   }
 
   function permalinkOf(turn) {
-    var link = turn.querySelector("a.permalink");
+    var link = turn.querySelector("a.turn-number");
     if (!link) {
       return null;
     }
@@ -323,7 +324,46 @@
     });
   }
 
+  // ---- The citation style a reader chose ------------------------------------------------
+
+  // Without the script the first style is open and any other is one click away; with it,
+  // the style last opened is the one open on the next page too.
+  var STYLE_KEY = "archive.citationStyle";
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null; // storage refused (private mode, blocked cookies)
+    }
+  }
+
+  function setUpCitationStyles() {
+    var store = storage();
+    var styles = document.querySelectorAll("details.citation[data-style]");
+    if (!store || !styles.length) {
+      return;
+    }
+    var chosen = store.getItem(STYLE_KEY);
+    styles.forEach(function (details) {
+      if (chosen && details.getAttribute("data-style") === chosen) {
+        details.open = true;
+      }
+    });
+    styles.forEach(function (details) {
+      if (chosen && details.getAttribute("data-style") !== chosen && details.open) {
+        details.open = false;
+      }
+      details.addEventListener("toggle", function () {
+        if (details.open) {
+          store.setItem(STYLE_KEY, details.getAttribute("data-style"));
+        }
+      });
+    });
+  }
+
   function start() {
+    setUpCitationStyles();
     setUpCopyButtons();
     setUpSelection();
     revealQuote();

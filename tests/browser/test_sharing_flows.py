@@ -167,6 +167,8 @@ def test_citation_copy_buttons(site, page):
     assert chicago.startswith("Blinken, Antony J. “Secretary Antony J. Blinken With Jake Tapper")
     # Screen readers hear that it worked.
     box.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(state="attached")
+    # The quote with its citation and the embed code are one click away.
+    box.get_by_text("Link to part of the answer, quote with citation, embed").click()
     copy_with(box.get_by_role("button", name="Copy quote with citation"))
     assert clipboard(page).startswith("“I think that’s right.")
     copy_with(box.get_by_role("button", name="Copy embed code"))
@@ -232,9 +234,11 @@ def reachable_by_tab(page, limit=400):
                 const hidden = el.closest('[hidden]') || style.visibility === 'hidden' || style.display === 'none'
                     || el.disabled || (box.width === 0 && box.height === 0 && !el.closest('.skip-link, .skip-link *'));
                 el.dataset.focusProbe = String(i);
-                // Inside a closed <details> only the summary can take focus.
-                const closed = el.closest('details:not([open])');
-                if (!hidden && !(closed && el.tagName !== 'SUMMARY')) found.push(String(i));
+                // Inside a closed <details> only its own summary can take focus, and only
+                // when no outer <details> is closed too.
+                const from = el.tagName === 'SUMMARY' ? el.parentElement.parentElement : el;
+                const closed = from && from.closest('details:not([open])');
+                if (!hidden && !closed) found.push(String(i));
             });
             return found;
         }""",
