@@ -219,3 +219,32 @@ def test_a_speaker_left_with_no_turns_is_not_listed(client, search_index):
     assert "Nobody Left" not in client.get("/speakers/").content.decode()
     assert "Antony J. Blinken" not in client.get("/speakers/").content.decode()
     assert client.get("/api/speakers/").json()["results"] == []
+
+
+def test_a_full_disk_stops_the_ingest_with_a_reason_and_keeps_what_was_stored(tmp_path, search_index):
+    from django.db import OperationalError
+
+    from archive.ingest import loader
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Remarks to the press\n\nMR. PRICE:  Good afternoon, everyone.\n", encoding="utf-8")
+    second.write_text("Another briefing\n\nMR. PRICE:  Good morning, everyone.\n", encoding="utf-8")
+    real_load = loader.load_transcript
+    calls = []
+
+    def full_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("database or disk is full")
+        return real_load(*args, **kwargs)
+
+    with mock.patch("archive.management.commands.ingest.load_transcript", side_effect=full_on_second):
+        _out, err, error = run("ingest", first, second)
+    assert f"{second}: not stored, the database cannot be written: database or disk is full" in err
+    assert "Traceback" not in err
+    assert error is not None and "run the same ingest again" in str(error)
+    assert Transcript.objects.count() == 1
+    # Once there is room, the same command finishes the work and the index catches up.
+    out, _err, error = run("ingest", first, second)
+    assert error is None and "1 created, 0 updated, 1 unchanged" in out
+    assert check().in_step

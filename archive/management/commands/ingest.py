@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from archive.harvest.fetching import FetchError
 from archive.harvest.runner import parse_fetched
@@ -107,6 +108,16 @@ class Command(BaseCommand):
                     failures.append((name, message))
                     self.stderr.write(message)
                     continue
+                except DatabaseError as error:
+                    # A full disk or a database that went away: this file's transaction was
+                    # rolled back, and every file after it would fail the same way.
+                    failures.append((name, str(error)))
+                    self.stderr.write(f"{name}: not stored, the database cannot be written: {error}")
+                    # What was stored before stays listed for the index; the next run writes it.
+                    raise CommandError(
+                        f"stopped after {processed} of {len(sources)} inputs: the database cannot be written "
+                        f"({error}). Nothing of {name} was stored; run the same ingest again once it can."
+                    ) from None
                 outcomes[result.status] += 1
                 turn_total += result.turns
                 if result.status != "unchanged":
