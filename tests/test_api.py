@@ -83,7 +83,7 @@ class ErrorShapeTests(ApiTestCase):
         paths = schema["paths"]
         self.assertEqual(sorted(paths["/api/transcripts/"]["get"]["responses"]), ["200", "400", "404"])
         self.assertEqual(sorted(paths["/api/transcripts/{slug}/"]["get"]["responses"]), ["200", "301", "404"])
-        self.assertEqual(sorted(paths["/api/search/"]["get"]["responses"]), ["200", "301", "400", "404"])
+        self.assertEqual(sorted(paths["/api/search/"]["get"]["responses"]), ["200", "301", "400", "404", "503"])
         error = paths["/api/search/"]["get"]["responses"]["400"]["content"]["application/json"]["schema"]
         self.assertEqual(error, {"$ref": "#/components/schemas/Error"})
         parameters = {p["name"]: p["schema"] for p in paths["/api/search/"]["get"]["parameters"]}

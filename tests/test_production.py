@@ -34,8 +34,10 @@ def production_env(var_dir: Path, **extra) -> dict:
         "ARCHIVE_VAR_DIR": str(var_dir),
         **extra,
     }
-    # A suite run against PostgreSQL must not give this throw-away archive its database.
+    # A suite run against PostgreSQL must not give this throw-away archive its database, and
+    # what the browser tests set for themselves is no part of a deployment.
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 

@@ -257,8 +257,7 @@ class ShareTagTests(ReaderPageTestCase):
 
 class AdminTests(ReaderPageTestCase):
     def test_admin_has_the_archives_name_and_staff_edit_the_source_address(self):
-        User.objects.create_superuser("staff", "staff@example.org", "pw")
-        self.client.login(username="staff", password="pw")
+        self.client.force_login(User.objects.create_superuser("staff", "staff@example.org", "pw"))
         html = self.get(reverse("admin:index"))
         self.assertIn("<title>Transcripts, speakers and topics | Diplomatic Transcript Archive</title>", html)
         self.assertIn("Diplomatic Transcript Archive: staff", html)

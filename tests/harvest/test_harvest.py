@@ -324,7 +324,7 @@ class ContentTests(HarvestTestCase):
         self.assertEqual((transcript.source_url, transcript.source_name), (release.url, "U.S. Department of State"))
         self.assertEqual(transcript.turns.live().count(), 52)
         page = self.client.get(transcript.get_absolute_url())
-        self.assertContains(page, f'<a href="{release.url}" rel="external noopener">U.S. Department of State</a>', html=True)
+        self.assertContains(page, f'<a class="source-link" href="{release.url}" rel="external noopener">U.S. Department of State</a>', html=True)
         api = self.client.get(f"/api/transcripts/{transcript.slug}/").json()
         self.assertEqual((api["source_url"], api["source_name"]), (release.url, "U.S. Department of State"))
         ris = self.client.get(transcript.get_absolute_url() + "cite.ris").content.decode()
