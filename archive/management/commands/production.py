@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Address and port (default %(default)s).")
-        parser.add_argument("--workers", type=int, help="Worker processes (default: 2 × cores + 1, or GUNICORN_WORKERS).")
+        parser.add_argument("--workers", type=int, help="Worker processes (default: cores + 1, or GUNICORN_WORKERS).")
         parser.add_argument("--prepare-only", action="store_true", help="Prepare, but do not start the server.")
 
     def handle(self, *args, **options):
