@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from archive.harvest.fetching import Fetcher
 from archive.harvest.runner import harvest
+from archive.management.indexing import IndexesStoredTranscripts
 from archive.models import Source
 
 
-class Command(BaseCommand):
+class Command(IndexesStoredTranscripts, BaseCommand):
     help = (
         "Harvest publishers' feeds and listing pages: fetch what is new since the last run, follow items "
         "that carry only a summary to their page, and ingest them. With no FEED_URL, harvests the enabled "
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         if not targets:
             self._say("No source is due. (Add sources in the admin, or give a FEED_URL.)")
             return
+        if not options["dry_run"]:
+            # What an interrupted run stored but never indexed becomes searchable first.
+            self.index_waiting()
         bar = self._bar(options["progress"])
         touched, failed, results = [], 0, []
         with Fetcher(delay=options["delay"]) as fetcher:
@@ -65,7 +69,7 @@ class Command(BaseCommand):
         if bar is not None:
             bar.close()
         if touched:
-            self._index(sorted(set(touched)))
+            self.index_stored(sorted(set(touched)))
         self._say(_total(results, requests, options["dry_run"]))
         if failed:
             raise CommandError(f"{failed} item{'s' if failed != 1 else ''} failed; they are retried next run", returncode=1)
@@ -115,17 +119,6 @@ class Command(BaseCommand):
             self.stderr.write(line)
         else:
             self._say(line, level=level)
-
-    def _index(self, transcript_ids):
-        from archive.search.indexing import IndexWriteError, index_transcripts
-
-        try:
-            index_transcripts(transcript_ids)
-        except IndexWriteError as error:
-            raise CommandError(
-                f"stored {len(transcript_ids)} transcripts but could not update the search index: {error}. "
-                "Run `manage.py check_search_index --repair` once the cause is fixed."
-            ) from error
 
     def _say(self, message, level=1):
         if self.verbosity >= level:

@@ -21,6 +21,7 @@ from archive.ingest.parsing import parse
 from archive.ingest.feeds import looks_like_feed, needs_page, parse_item, read_feed
 from archive.ingest.html import parse_page
 from archive.ingest.reading import FEED_SUFFIXES, HTML_SUFFIXES, decode_transcript, read_bytes, read_transcript
+from archive.management.indexing import IndexesStoredTranscripts
 from archive.ingest.types import KINDS, ParsedTranscript, Person, TranscriptError
 
 # Files in a folder that are never transcripts.
@@ -33,7 +34,7 @@ PROGRESS_EVERY = 25
 INDEX_EVERY = 50
 
 
-class Command(BaseCommand):
+class Command(IndexesStoredTranscripts, BaseCommand):
     help = (
         "Parse transcripts and store them. PATH may be a text or Markdown file, an HTML page saved from a "
         "browser, a feed file (RSS, Atom, JSON feed records), a folder (read recursively), an http(s) URL of "
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         storing = not (options["json"] or options["dry_run"])
         if storing:
             # What an interrupted run stored but never indexed becomes searchable first.
-            self._index_pending()
+            self.index_waiting()
 
         parsed_items = []
         outcomes = {"created": 0, "updated": 0, "unchanged": 0}
@@ -124,7 +125,7 @@ class Command(BaseCommand):
                     touched_ids.append(result.transcript.pk)
                     if len(touched_ids) >= INDEX_EVERY:
                         # A long ingest becomes searchable as it goes, not only at its end.
-                        self._index(touched_ids)
+                        self.index_stored(touched_ids)
                         touched_ids = []
                 self._say(f"{name}: {_describe(result)}" + _encoding_note(encoding),
                           level=1 if not show_progress else 2)
@@ -137,7 +138,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([_as_json(p) for p in parsed_items], ensure_ascii=False, indent=2))
         else:
             if touched_ids:
-                self._index(touched_ids)
+                self.index_stored(touched_ids)
             self._say(_summary(options["dry_run"], processed - (len(failures) - len(unreadable)), turn_total,
                                outcomes, len(failures)))
         if failures:
@@ -269,28 +270,6 @@ class Command(BaseCommand):
 
     def _store(self, parsed, raw_text, flags):
         return load_transcript(parsed, raw_text)
-
-    def _index(self, transcript_ids):
-        from archive.search.indexing import IndexWriteError, index_transcripts
-
-        try:
-            index_transcripts(transcript_ids)
-        except IndexWriteError as error:
-            raise CommandError(
-                f"stored {len(transcript_ids)} transcripts but could not update the search index: {error}. "
-                "They stay listed as waiting and are indexed by the next ingest or server start."
-            ) from error
-
-    def _index_pending(self):
-        from archive.search.indexing import IndexWriteError, index_pending
-
-        try:
-            caught_up = index_pending()
-        except IndexWriteError as error:
-            raise CommandError(f"the search index cannot be written: {error}") from error
-        if caught_up:
-            self._say(f"Indexed {caught_up} transcript{'s' if caught_up != 1 else ''} an earlier run stored "
-                      "but did not index.")
 
     def _say(self, message, level=1):
         if self.verbosity >= level:

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.search.indexing import IndexWriteError, index_pending
+from archive.management.indexing import IndexesStoredTranscripts
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn_conf.py"
 
 
-class Command(BaseCommand):
+class Command(IndexesStoredTranscripts, BaseCommand):
     help = (
         "Migrate, collect the static files (hashed names, compressed), index whatever an interrupted "
         "ingest left waiting, then serve the archive with gunicorn. Needs DJANGO_DEBUG=0 and DJANGO_SECRET_KEY."
@@ -36,12 +36,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Collecting static files into {settings.STATIC_ROOT}…")
         call_command("collectstatic", interactive=False, verbosity=0)
-        try:
-            caught_up = index_pending()
-        except IndexWriteError as error:
-            raise CommandError(f"The search index cannot be written: {error}") from error
-        if caught_up:
-            self.stdout.write(f"Indexed {caught_up} transcripts an interrupted ingest had stored.")
+        self.verbosity = options["verbosity"]
+        self.index_waiting()
         if options["prepare_only"]:
             return
         argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF), "--bind", options["addrport"]]
