@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known (a signed-in writer stays on the primary), before any view reads.
+    "archive.db_routing.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -107,6 +109,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_REPLICA_URLS (comma-separated postgres:// URLs of streaming replicas) adds one
+# alias per replica; reader requests read from them (archive/db_routing.py).
+for number, url in enumerate(
+    (u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()), start=1
+):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        # Tests run against the primary's test database under every alias.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["archive.db_routing.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers never wait for the one writer (WAL), a writer waits its turn instead of failing
     # with "database is locked", and a write transaction takes its lock when it begins, so
