@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 
-from .html import clean_url, fragment_paragraphs, publisher_for
-from .parsing import parse
+from .html import clean_url, fragment_paragraphs, parse_published, publisher_for, saved_text
 from .types import ParsedTranscript, TranscriptError
 
 __all__ = ["Feed", "FeedItem", "item_text", "looks_like_feed", "needs_page", "parse_item", "read_feed"]
@@ -185,13 +184,10 @@ def needs_page(item: FeedItem) -> bool:
 
 def item_text(item: FeedItem) -> str:
     """The item as a transcript saved as text: headline, date, then its paragraphs."""
-    head = [item.title] if item.title else []
-    if item.date:
-        head.append(f"{item.date:%B} {item.date.day}, {item.date.year}")
     paragraphs = fragment_paragraphs(_body(item))
     if paragraphs and item.title and paragraphs[0] == item.title:
         paragraphs = paragraphs[1:]
-    return "\n\n".join([*head, *paragraphs]) + "\n"
+    return saved_text(item.title, item.date, [], paragraphs)
 
 
 def parse_item(item: FeedItem, *, name: str = "") -> tuple[ParsedTranscript, str]:
@@ -200,11 +196,6 @@ def parse_item(item: FeedItem, *, name: str = "") -> tuple[ParsedTranscript, str
     if not fragment_paragraphs(_body(item)):
         raise TranscriptError(f"{label}: the feed item has no text")
     text = item_text(item)
-    parsed = parse(text)
-    if item.title:
-        parsed.title = item.title
-    if item.date and not parsed.date:
-        parsed.date = item.date
-    parsed.source_url = clean_url(item.link)
-    parsed.source_name = publisher_for(parsed.source_url) or parsed.source_name
+    url = clean_url(item.link)
+    parsed = parse_published(text, title=item.title, date=item.date, url=url, publisher=publisher_for(url))
     return parsed, text

@@ -244,30 +244,43 @@ def read_page(data: bytes | str, *, url: str = "", name: str = "") -> Page:
     )
 
 
+def saved_text(title: str, date, header: list[str], paragraphs: list[str]) -> str:
+    """A published item as a transcript saved as text: headline, date, header lines, paragraphs."""
+    head = [title] if title else []
+    if date:
+        head.append(f"{date:%B} {date.day}, {date.year}")
+    head.extend(line for line in header if line != title)
+    return "\n\n".join([*head, *paragraphs]) + "\n"
+
+
+def parse_published(text: str, *, title: str, date, url: str, publisher: str, site_name: str = "") -> ParsedTranscript:
+    """Parse ``text`` from a publisher; its metadata wins over what the parser reads from the
+    text: the title, the publication date (unless the text dates the event), the address."""
+    parsed = parse(text)
+    if title:
+        parsed.title = title
+    if date and not parsed.date:
+        parsed.date = date
+    parsed.source_url = url
+    parsed.source_name = publisher or parsed.source_name or site_name
+    return parsed
+
+
 def page_text(page: Page) -> str:
-    """The page as a transcript saved as text: headline, date, header lines, paragraphs."""
-    head = [page.title] if page.title else []
-    if page.date:
-        head.append(f"{page.date:%B} {page.date.day}, {page.date.year}")
-    head.extend(line for line in page.header if line != page.title)
-    return "\n\n".join([*head, *page.paragraphs]) + "\n"
+    """The page as a transcript saved as text."""
+    return saved_text(page.title, page.date, page.header, page.paragraphs)
 
 
 def parse_page(data: bytes | str, *, url: str = "", name: str = "") -> tuple[ParsedTranscript, str]:
     """Parse the transcript in an HTML page; returns ``(parsed, text)``.
 
-    The page's metadata wins over what the parser reads from the text: its canonical
-    address is the source, its title and publication date are the transcript's.
+    Its canonical address is the source, its title and publication date the transcript's.
     """
     page = read_page(data, url=url, name=name)
     text = page_text(page)
-    parsed = parse(text)
-    if page.title:
-        parsed.title = page.title
-    if page.date and not parsed.date:
-        parsed.date = page.date
-    parsed.source_url = page.url
-    parsed.source_name = page.publisher or parsed.source_name or page.site_name
+    parsed = parse_published(
+        text, title=page.title, date=page.date, url=page.url, publisher=page.publisher, site_name=page.site_name
+    )
     return parsed, text
 
 
