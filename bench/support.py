@@ -133,3 +133,46 @@ def summarise(label: str, samples) -> dict:
         "p95_ms": round(percentile(samples, 0.95) * 1000, 1),
         "max_ms": round(max(samples) * 1000, 1),
     }
+
+
+# -- haystack's stock Whoosh backend, the baseline the archive's backend is measured against --
+
+
+def build_haystack_index() -> float:
+    """Index every turn with haystack's stock Whoosh backend and schema; seconds taken."""
+    from haystack import connections
+
+    from archive.models import Turn
+    from archive.search.documents import documents
+
+    backend = connections["baseline"].get_backend()
+    backend.setup()
+    started = time.perf_counter()
+    writer = backend.index.writer()
+    for doc in documents(Turn.objects.all()):
+        writer.add_document(**{k: backend._from_python(v) for k, v in doc.items()})
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def haystack_search(params: dict) -> int:
+    """The same search through ``SearchQuerySet`` on the stock backend: page, count, facets."""
+    from haystack.query import SearchQuerySet
+
+    sqs = SearchQuerySet().using("baseline")
+    sqs = sqs.auto_query(params["q"]) if params.get("q") else sqs.all()
+    if params.get("speaker"):
+        sqs = sqs.narrow(f"speaker:{params['speaker']}")
+    if params.get("topic"):
+        sqs = sqs.narrow(f"topics:{params['topic']}")
+    if params.get("kind"):
+        sqs = sqs.narrow(f"kind:{params['kind']}")
+    if params.get("sort") in ("newest", "added"):
+        sqs = sqs.order_by("-day")
+    elif params.get("sort") == "oldest":
+        sqs = sqs.order_by("day")
+    sqs = sqs.facet("speaker").facet("kind").facet("year").highlight()
+    list(sqs[:20])
+    total = sqs.count()
+    sqs.facet_counts()
+    return total
