@@ -117,3 +117,5 @@ def test_only_plain_word_queries_are_read_as_a_remembered_quote():
     assert parse("telegraph OR moves")._proximity_query() is None
     assert parse("we are in the")._proximity_query() is None
     assert parse("telegraph")._proximity_query() is None
+    assert parse("U.S.-Russia")._proximity_query() is None
+    assert parse("the U.S.-Russia talks")._proximity_query() is not None

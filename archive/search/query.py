@@ -37,7 +37,7 @@ _TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+)')
 # A phrase match in the unstemmed field scores above the same phrase found through stems.
 VERBATIM_BOOST = 2.0
 # Unquoted words found in the order typed, next to each other, are most likely the quote
-# being remembered: that turn gets this much on top of its score for the words themselves.
+# being remembered: such a match adds this many times a plain match's score to the turn's.
 PROXIMITY_BOOST = 3.0
 # Whoosh's slop: 1 is strictly adjacent; 2 lets one stray word sit between two typed words.
 PROXIMITY_SLOP = 2
@@ -126,7 +126,6 @@ class ParsedQuery:
             excluded = wq.Or([_clause_query(c, for_exclusion=True) for c in self.excluded])
             return wq.AndNot(positive, excluded)
         return positive
-
 
     def _proximity_query(self):
         """The typed words as a near-exact phrase in the unstemmed text, or None."""
@@ -217,7 +216,8 @@ def parse(raw: str | None) -> ParsedQuery:
 
 
 def _typed_sequence(parsed: ParsedQuery) -> list[QueryWord]:
-    if any(len(group) > 1 or group[0].quoted for group in parsed.groups):
+    # One clause alone is matched as typed already (a word, or "U.S.-Russia" as a phrase).
+    if len(parsed.groups) < 2 or any(len(group) > 1 or group[0].quoted for group in parsed.groups):
         return []
     return [word for group in parsed.groups for word in group[0].words]
 
