@@ -392,7 +392,8 @@ def measure(turns: int, workdir: Path, repeat: int, haystack: bool) -> dict:
     t["add_one_transcript_s"] = round(statistics.median(added), 2)
 
     if turns <= PROFILE_MAX_TURNS:
-        slowest = sorted(report.search, key=lambda k: report.search[k]["p95_ms"], reverse=True)[:PROFILED_KINDS]
+        kinds = {c.kind for c in cases}
+        slowest = sorted(kinds, key=lambda k: report.search[k]["p95_ms"], reverse=True)[:PROFILED_KINDS]
         for kind_name in slowest:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -413,7 +414,7 @@ def measure(turns: int, workdir: Path, repeat: int, haystack: bool) -> dict:
 def _ratio(ours: dict, other: dict, kind: str) -> str:
     if kind not in other or not other[kind]["p50_ms"]:
         return "–"
-    return f"{ours[kind]['p50_ms'] / other[kind]['p50_ms']:.1f}×"
+    return f"{ours[kind]['p50_ms'] / other[kind]['p50_ms']:.2g}×"
 
 
 def markdown(reports: list[dict], started: str, elapsed: float) -> str:
