@@ -22,69 +22,15 @@ an end marker). Reported, as medians per transcript over the corpus:
 
 import argparse
 import json
-import os
 import random
 import re
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django(folder: Path):
-    os.environ["ARCHIVE_VAR_DIR"] = str(folder)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def sample_sentences() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures" / "transcripts").glob("*.txt")))
-    sentences = re.findall(r"[A-Z][^.?!:\n]{30,200}[.?!]", text)
-    return [s for s in sentences if "gov" not in s and "Department of State" not in s]
-
-
-SECRETARIES = ["BLINKEN", "RUBIO", "KERRY", "POMPEO", "CLINTON"]
-
-
-def synthetic_transcript(rng: random.Random, sentences: list[str], number: int, turns: int) -> str:
-    secretary = rng.choice(SECRETARIES)
-    lines = [
-        f"{secretary.title()}, Secretary of State",
-        "",
-        "Washington, D.C.",
-        "",
-        f"Press Availability Number {number} on Regional Security",
-        "",
-        "Remarks",
-        "",
-        f"{rng.choice(['January', 'March', 'June', 'October'])} {rng.randint(1, 28)}, {rng.randint(2009, 2026)}",
-        "",
-    ]
-    for position in range(turns):
-        label = "QUESTION" if position % 2 == 0 else f"SECRETARY {secretary}"
-        paragraphs = []
-        for _ in range(rng.randint(1, 3)):
-            paragraph = "  ".join(rng.choice(sentences) for _ in range(rng.randint(1, 4)))
-            if rng.random() < 0.05:
-                paragraph += "  (Laughter.)"
-            paragraphs.append(paragraph)
-        lines.append(f"{label}:\u00a0 {paragraphs[0]}")
-        lines.append("")
-        for paragraph in paragraphs[1:]:
-            lines.extend([paragraph, ""])
-    lines.append("# # #")
-    return "\n".join(lines)
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import ROOT, configure, median_ms, sentences, synthetic_transcript, timed  # noqa: E402
 
 BASELINE_LABEL = re.compile(r"^([A-Z][A-Z .]+):\s+", re.MULTILINE)
 
@@ -95,16 +41,6 @@ def baseline_parse(text: str) -> list[tuple[str, str]]:
     return [(parts[i], parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
 
 
-def median_ms(values):
-    return round(statistics.median(values) * 1000, 3)
-
-
-def timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return time.perf_counter() - start, result
-
-
 def main():
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--transcripts", type=int, default=300)
@@ -112,7 +48,7 @@ def main():
     args = options.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
-    setup_django(folder)
+    configure(folder)
     from django.db import transaction
 
     from archive.ingest.loader import load_transcript
@@ -121,8 +57,8 @@ def main():
     from archive.search.indexing import index_transcripts
 
     rng = random.Random(1989)
-    sentences = sample_sentences()
-    texts = [synthetic_transcript(rng, sentences, n, args.turns) for n in range(args.transcripts)]
+    pool = sentences(real=False)
+    texts = [synthetic_transcript(rng, pool, n, args.turns) for n in range(args.transcripts)]
 
     parse_times, baseline_parse_times, load_times, baseline_load_times = [], [], [], []
     unchanged_times, corrected_times = [], []

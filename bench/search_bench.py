@@ -17,17 +17,22 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
-import random
-import re
 import statistics
+import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "fixtures" / "transcripts"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import (  # noqa: E402
+    SAMPLES,
+    build_haystack_index,
+    configure,
+    haystack_search,
+    sentences,
+    summarise,
+)
 
 # The query mix: what people type, from one remembered word to phrases with operators.
 QUERIES = [
@@ -65,40 +70,6 @@ FIRST = "Antony Marco Ned Jen Linda Karine Jake Hillary John Condoleezza Colin M
 LAST = "Blinken Rubio Price Psaki Thomas-Greenfield Jean-Pierre Sullivan Clinton Kerry Rice Powell Albright Power Sherman Nuland Miller Patel Kirby Gerapetritis Dendias".split()
 
 
-def configure(workdir: Path, with_baseline: bool) -> None:
-    os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    connections_info = {
-        "default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(workdir / "index")},
-    }
-    if with_baseline:
-        connections_info["baseline"] = {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
-            "PATH": str(workdir / "baseline_index"),
-        }
-    settings.HAYSTACK_CONNECTIONS = connections_info
-    from haystack import connections
-
-    connections.connections_info = connections_info
-    connections.reload("default")
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def sentences() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*")))
-    text = re.sub(r"^[A-Z][A-Z .,']+:\s+", "", text, flags=re.M)
-    found = [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if 30 <= len(s.strip()) <= 400]
-    return sorted(set(found))
-
-
 def build_synthetic(n_turns: int, seed: int = 2022) -> None:
     """Transcripts of 50 turns each, questions and answers alternating, over 2009-2026."""
     from django.db import transaction
@@ -107,7 +78,7 @@ def build_synthetic(n_turns: int, seed: int = 2022) -> None:
     from archive.models import Speaker, Transcript, Turn
 
     rng = random.Random(seed)
-    pool = sentences()
+    pool = sentences(real=False)
     people = [
         Speaker(name=f"{f} {l}", slug=slugify(f"{f} {l}"), kind=Speaker.Kind.PERSON)
         for f, l in ((rng.choice(FIRST), l) for l in LAST)
@@ -172,39 +143,6 @@ def build_samples() -> None:
     from django.core.management import call_command
 
     call_command("ingest", str(SAMPLES), stdout=StringIO(), stderr=StringIO())
-
-
-def build_baseline_index() -> float:
-    """The same documents in an index built by haystack's stock backend and schema."""
-    from haystack import connections
-
-    from archive.models import Turn
-    from archive.search.documents import documents
-
-    backend = connections["baseline"].get_backend()
-    backend.setup()
-    started = time.perf_counter()
-    writer = backend.index.writer()
-    for doc in documents(Turn.objects.all()):
-        writer.add_document(**{k: backend._from_python(v) for k, v in doc.items()})
-    writer.commit()
-    return time.perf_counter() - started
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summarise(label: str, samples: list[float]) -> dict:
-    return {
-        "label": label,
-        "n": len(samples),
-        "median_ms": round(statistics.median(samples) * 1000, 1),
-        "p95_ms": round(percentile(samples, 0.95) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
-    }
 
 
 def run(args) -> dict:
@@ -281,28 +219,13 @@ def run(args) -> dict:
 
     if not args.no_baseline:
         if not reuse or not (Path(args.workdir) / "baseline_index").exists():
-            report["baseline_index_s"] = round(build_baseline_index(), 1)
+            report["baseline_index_s"] = round(build_haystack_index(), 1)
             report["baseline_index_turns_per_s"] = round(report["turns"] / report["baseline_index_s"])
-        from haystack.query import SearchQuerySet
-
         baseline = []
         for params, _label in cases:
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                sqs = SearchQuerySet().using("baseline")
-                sqs = sqs.auto_query(params["q"]) if params.get("q") else sqs.all()
-                if params.get("speaker"):
-                    sqs = sqs.narrow(f"speaker:{params['speaker']}")
-                if params.get("topic"):
-                    sqs = sqs.narrow(f"topics:{params['topic']}")
-                if params.get("kind"):
-                    sqs = sqs.narrow(f"kind:{params['kind']}")
-                if params.get("sort") == "newest":
-                    sqs = sqs.order_by("-day")
-                sqs = sqs.facet("speaker").facet("kind").facet("year").highlight()
-                list(sqs[:20])
-                sqs.count()
-                sqs.facet_counts()
+                haystack_search(params)
                 baseline.append(time.perf_counter() - started)
         report["baseline"] = summarise("stock haystack WhooshBackend: same queries, facets, highlight", baseline)
     return report
@@ -323,11 +246,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.workdir:
         Path(args.workdir).mkdir(parents=True, exist_ok=True)
-        configure(Path(args.workdir), with_baseline=not args.no_baseline)
+        configure(Path(args.workdir), baseline_index=not args.no_baseline)
         report = run(args)
     else:
         with tempfile.TemporaryDirectory(prefix="archive-bench-") as workdir:
-            configure(Path(workdir), with_baseline=not args.no_baseline)
+            configure(Path(workdir), baseline_index=not args.no_baseline)
             report = run(args)
     print(json.dumps(report, indent=2, default=str))
     if args.json:

@@ -36,6 +36,11 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"})
 _TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+)')
 # A phrase match in the unstemmed field scores above the same phrase found through stems.
 VERBATIM_BOOST = 2.0
+# Unquoted words found in the order typed, next to each other, are most likely the quote
+# being remembered: such a match adds this many times a plain match's score to the turn's.
+PROXIMITY_BOOST = 3.0
+# Whoosh's slop: 1 is strictly adjacent; 2 lets one stray word sit between two typed words.
+PROXIMITY_SLOP = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,9 @@ class ParsedQuery:
     excluded: list[Clause] = field(default_factory=list)
     # What was left out of a query past the limits, in words for the reader.
     notices: list[str] = field(default_factory=list)
+    # The words of an unquoted query in the order typed, stopwords included, when it may be a
+    # remembered quote (only plain words, no OR, no quoted phrase).
+    typed_sequence: list[QueryWord] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -109,10 +117,24 @@ class ParsedQuery:
         required = [wq.Or([_clause_query(c) for c in group]) if len(group) > 1 else _clause_query(group[0])
                     for group in self.groups]
         positive = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
+        proximity = self._proximity_query()
+        if proximity is not None:
+            # AndMaybe only adds to the score of turns already matching: the set of matches,
+            # the counts and the facets stay what the required words alone give.
+            positive = wq.AndMaybe(positive, proximity)
         if self.excluded:
             excluded = wq.Or([_clause_query(c, for_exclusion=True) for c in self.excluded])
             return wq.AndNot(positive, excluded)
         return positive
+
+    def _proximity_query(self):
+        """The typed words as a near-exact phrase in the unstemmed text, or None."""
+        sequence = [w.exact for w in self.typed_sequence]
+        if len(sequence) < 2 or all(word in STOPWORDS for word in sequence):
+            # A query of stopwords only matches most turns; ordering them all by phrase
+            # position would cost more than it tells.
+            return None
+        return wq.Phrase("text_exact", sequence, slop=PROXIMITY_SLOP, boost=BOOSTS["text_exact"] * PROXIMITY_BOOST)
 
 
 def _words(text: str) -> list[QueryWord]:
@@ -188,8 +210,16 @@ def parse(raw: str | None) -> ParsedQuery:
             pending_or = False
         else:
             parsed.groups.append([clause])
+    parsed.typed_sequence = _typed_sequence(parsed)
     _drop_stopwords(parsed)
     return parsed
+
+
+def _typed_sequence(parsed: ParsedQuery) -> list[QueryWord]:
+    # One clause alone is matched as typed already (a word, or "U.S.-Russia" as a phrase).
+    if len(parsed.groups) < 2 or any(len(group) > 1 or group[0].quoted for group in parsed.groups):
+        return []
+    return [word for group in parsed.groups for word in group[0].words]
 
 
 def _is_stopword(clause: Clause) -> bool:
