@@ -47,6 +47,7 @@ from support import (  # noqa: E402
     configure,
     haystack_search,
     percentile,
+    search_params,
     sentences,
     synthetic_transcript,
     timed,
@@ -177,21 +178,6 @@ def query_mix(pool: list[str], speaker: str, topic: str, kind: str) -> list[Case
     cases.append(Case("browse", {"q": "", "kind": kind}))
     cases.append(Case("browse", {"q": "", "speaker": speaker}))
     return cases
-
-
-def search_params(params: dict):
-    from archive.search.service import SearchParams
-
-    return SearchParams(
-        q=params.get("q", ""),
-        speaker=params.get("speaker", ""),
-        topic=params.get("topic", ""),
-        kind=params.get("kind", ""),
-        sort=params.get("sort", "relevance"),
-        date_from=datetime.date.fromisoformat(params["from"]) if params.get("from") else None,
-        date_to=datetime.date.fromisoformat(params["to"]) if params.get("to") else None,
-        page=params.get("page", 1),
-    )
 
 
 # -- SQLite FTS5 ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from support import (  # noqa: E402
     build_haystack_index,
     configure,
     haystack_search,
+    search_params,
     sentences,
     summarise,
 )
@@ -148,7 +149,7 @@ def build_samples() -> None:
 def run(args) -> dict:
     from archive.models import Speaker, Turn
     from archive.search.indexing import rebuild
-    from archive.search.service import SearchParams, search
+    from archive.search.service import search
     from archive.topics import retag_all
 
     report = {"corpus": "samples" if args.samples else f"{args.turns:,} synthetic turns"}
@@ -184,20 +185,10 @@ def run(args) -> dict:
             params["speaker"] = some_speaker.slug if some_speaker else ""
         cases.append((params, label))
 
-    def params_for(p):
-        return SearchParams(
-            q=p.get("q", ""),
-            speaker=p.get("speaker", ""),
-            topic=p.get("topic", ""),
-            kind=p.get("kind", ""),
-            sort=p.get("sort", "relevance"),
-            date_from=datetime.date.fromisoformat(p["from"]) if p.get("from") else None,
-            date_to=datetime.date.fromisoformat(p["to"]) if p.get("to") else None,
-        )
 
     # The first search opens the searcher and reads the facet columns once per process.
     started = time.perf_counter()
-    search(params_for({"q": "warm up"}))
+    search(search_params({"q": "warm up"}))
     report["first_search_ms"] = round((time.perf_counter() - started) * 1000, 1)
 
     ours, per_query = [], []
@@ -205,13 +196,13 @@ def run(args) -> dict:
         times = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            result = search(params_for(params))
+            result = search(search_params(params))
             times.append(time.perf_counter() - started)
         ours.extend(times)
         per_query.append({"query": label, "count": result.total, "median_ms": round(statistics.median(times) * 1000, 1)})
         # The count must not depend on the order (Whoosh's pruning once lost documents).
         for sort in ("newest", "oldest", "relevance"):
-            other = search(params_for({**params, "sort": sort})).total
+            other = search(search_params({**params, "sort": sort})).total
             if other != result.total:
                 report.setdefault("count_mismatches", []).append({"query": label, "sort": sort, "count": other})
     report["ours"] = summarise("archive backend: count + facets + page of 20 + highlights", ours)

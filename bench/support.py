@@ -5,6 +5,7 @@ Nothing here is imported by the archive or by the test suite.
 
 from __future__ import annotations
 
+import datetime
 import os
 import random
 import re
@@ -176,3 +177,19 @@ def haystack_search(params: dict) -> int:
     total = sqs.count()
     sqs.facet_counts()
     return total
+
+
+def search_params(params: dict):
+    """The archive's SearchParams for a benchmark case written as query-string values."""
+    from archive.search.service import SearchParams
+
+    return SearchParams(
+        q=params.get("q", ""),
+        speaker=params.get("speaker", ""),
+        topic=params.get("topic", ""),
+        kind=params.get("kind", ""),
+        sort=params.get("sort", "relevance"),
+        date_from=datetime.date.fromisoformat(params["from"]) if params.get("from") else None,
+        date_to=datetime.date.fromisoformat(params["to"]) if params.get("to") else None,
+        page=params.get("page", 1),
+    )
