@@ -54,10 +54,11 @@ def find_transcript(slug):
 
     Raises Http404 when the slug never belonged to a transcript.
     """
-    transcript = Transcript.objects.filter(slug=slug).first()
+    # No page shows the raw text, which may be megabytes.
+    transcript = Transcript.objects.defer("raw_text").filter(slug=slug).first()
     if transcript is not None:
         return transcript, None
-    moved = SlugRedirect.objects.select_related("transcript").filter(old_slug=slug).first()
+    moved = SlugRedirect.objects.select_related("transcript").defer("transcript__raw_text").filter(old_slug=slug).first()
     if moved is None:
         raise Http404("No transcript has this address.")
     return None, moved.transcript
@@ -292,7 +293,10 @@ def turn_detail(request, slug, number):
     if number > MAX_TURN_NUMBER:
         raise Http404("No turn has this number.")
     turn = get_object_or_404(
-        transcript.turns.select_related("speaker", "answers__speaker", "answers__transcript"), number=number
+        transcript.turns.select_related("speaker", "answers__speaker", "answers__transcript").defer(
+            "answers__transcript__raw_text"
+        ),
+        number=number,
     )
     context = {
         "transcript": transcript,

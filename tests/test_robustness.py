@@ -63,11 +63,12 @@ def test_the_csv_of_an_empty_period_has_only_its_header(client, search_index):
 
 
 @pytest.mark.parametrize("path", ["/", "/transcripts/", "/api/transcripts/", "/speakers/antony-j-blinken/",
-                                  "/api/speakers/antony-j-blinken/"])
-def test_list_pages_never_read_the_raw_text(client, search_index, path):
+                                  "/api/speakers/antony-j-blinken/", "{t}", "{t}2/", "{t}2/embed/", "{t}2/card.png",
+                                  "{t}2/cite.bib"])
+def test_pages_never_read_the_raw_text(client, search_index, path):
     transcript = load_seed()
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+        response = client.get(path.format(t=transcript.get_absolute_url()))
     assert response.status_code == 200
     reading_raw = [q["sql"] for q in queries.captured_queries if "raw_text" in q["sql"]]
     assert reading_raw == []

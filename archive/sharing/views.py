@@ -50,7 +50,19 @@ def _moved(request, url_name, transcript, **kwargs):
 def _turn(transcript, number):
     if number > MAX_TURN_NUMBER:
         raise Http404("No turn has this number.")
-    return get_object_or_404(transcript.turns.select_related("speaker", "transcript"), number=number)
+    return get_object_or_404(transcript.turns.with_transcript().select_related("speaker"), number=number)
+
+
+def _live_turn(request, url_name, slug, number, *, plain=False, **kwargs):
+    """``(turn, None)`` for the live turn at this address, else ``(None, response)``: a 301
+    to a renamed transcript's address, or 410 for a turn a correction removed."""
+    transcript, moved = find_transcript(slug)
+    if moved is not None:
+        return None, _moved(request, url_name, moved, number=number, **kwargs)
+    turn = _turn(transcript, number)
+    if not turn.is_live:
+        return None, _gone(request, transcript, turn, plain=plain)
+    return turn, None
 
 
 def _gone(request, transcript, turn, *, plain=False):
@@ -83,14 +95,11 @@ def short_link(request, pk):
 @csp_replace({"frame-ancestors": ["*"]})
 def turn_embed(request, slug, number):
     """A turn as a self-contained quote card, for other sites to show in an iframe."""
-    transcript, moved = find_transcript(slug)
-    if moved is not None:
-        return _moved(request, "turn_embed", moved, number=number)
-    turn = _turn(transcript, number)
-    if not turn.is_live:
-        return _gone(request, transcript, turn)
+    turn, answer = _live_turn(request, "turn_embed", slug, number)
+    if answer is not None:
+        return answer
     share = TurnShare(turn, root=site_root(request), quote=request.GET.get(QUOTE_PARAM, ""))
-    return render(request, "archive/embed.html", {"share": share, "turn": turn, "transcript": transcript})
+    return render(request, "archive/embed.html", {"share": share, "turn": turn, "transcript": turn.transcript})
 
 
 def _png(request, etag, modified, draw):
@@ -110,12 +119,10 @@ def _png(request, etag, modified, draw):
 @require_safe
 def turn_card(request, slug, number):
     """``/transcripts/<slug>/<number>/card.png``: the turn's quote as a share image."""
-    transcript, moved = find_transcript(slug)
-    if moved is not None:
-        return _moved(request, "turn_card", moved, number=number)
-    turn = _turn(transcript, number)
-    if not turn.is_live:
-        return _gone(request, transcript, turn, plain=True)
+    turn, answer = _live_turn(request, "turn_card", slug, number, plain=True)
+    if answer is not None:
+        return answer
+    transcript = turn.transcript
     share = TurnShare(turn, root=site_root(request))
     # The date first: a long title is cut at the card's edge.
     where = [citations.long_date(share.data.date)] if share.data.date else []
@@ -155,15 +162,12 @@ def turn_citation(request, slug, number, fmt):
     """A turn's citation as a BibTeX, RIS or CSL-JSON file."""
     if fmt not in citations.DOWNLOADS:
         raise Http404("No such citation format.")
-    transcript, moved = find_transcript(slug)
-    if moved is not None:
-        return _moved(request, "turn_citation", moved, number=number, fmt=fmt)
-    turn = _turn(transcript, number)
-    if not turn.is_live:
-        return _gone(request, transcript, turn, plain=True)
+    turn, answer = _live_turn(request, "turn_citation", slug, number, plain=True, fmt=fmt)
+    if answer is not None:
+        return answer
     share = TurnShare(turn, root=site_root(request), quote=request.GET.get(QUOTE_PARAM, ""))
     _, content_type, build = citations.DOWNLOADS[fmt]
-    return _attachment(build(share.data), content_type, f"{transcript.slug}-{turn.number}.{fmt}")
+    return _attachment(build(share.data), content_type, f"{turn.transcript.slug}-{turn.number}.{fmt}")
 
 
 @require_safe
