@@ -15,7 +15,7 @@ from archive.charts import timeline
 from archive.models import Transcript
 from archive.search.forms import SORT_CHOICES, SearchForm
 from archive.search.serializers import SearchQuerySerializer, SearchResponseSerializer
-from archive.search.service import search
+from archive.search.service import SearchParams, search
 from archive.speakers.addresses import moved_speaker_redirect
 
 FACET_TITLES = {"speaker": "Speaker", "topic": "Topic", "year": "Year", "kind": "Kind"}
@@ -150,11 +150,18 @@ class SearchAPIView(APIView):
             return moved
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        form = SearchForm(request.query_params)
-        form.is_valid()
-        params = form.params()
+        data = query.validated_data
         # The page reports an inverted period as a mistake; the API searches it as asked.
-        params.date_from, params.date_to = query.validated_data.get("from"), query.validated_data.get("to")
+        params = SearchParams(
+            q=(data.get("q") or "").strip(),
+            speaker=data.get("speaker", ""),
+            topic=data.get("topic", ""),
+            date_from=data.get("from"),
+            date_to=data.get("to"),
+            kind=data.get("kind", ""),
+            sort=data.get("sort", "relevance"),
+            page=data.get("page", 1),
+        )
         result = search(params, clamp_page=False)
         if result.timed_out:
             raise SearchTimedOut()
