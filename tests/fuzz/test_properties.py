@@ -7,6 +7,7 @@ the search page always renders.
 import string
 
 import pytest
+from django.utils.html import escape
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,8 @@ def test_the_query_parser_never_raises(q):
 @pytest.mark.django_db
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(q=queries, sort=st.sampled_from(["relevance", "newest", "oldest", "added", "bogus"]))
+@example(q="<", sort="relevance")
+@example(q="<script>alert(1)</script>", sort="newest")
 def test_a_search_page_always_renders(client, search_index, q, sort):
     from archive.models import Transcript
 
@@ -108,6 +111,10 @@ def test_a_search_page_always_renders(client, search_index, q, sort):
     # A query the form refuses (a NUL character) is a 400 that says why, never a 500.
     assert api.status_code in (200, 400)
     assert ("count" if api.status_code == 200 else "error") in api.json()
-    # Whatever was typed comes back as text, never as markup.
-    if "<" in q:
-        assert q not in response.content.decode()
+    # Whatever was typed comes back as text, never as markup: the search box holds it escaped, and a tag
+    # typed into it is no tag in the page (checked on a marker, since a lone "<" is in any page).
+    page = response.content.decode()
+    if "\x00" not in q:
+        assert f'value="{escape(q.strip())}"' in page
+    marked = client.get("/search/", {"q": f"<b data-typed>{q}"}).content.decode()
+    assert "<b data-typed>" not in marked
