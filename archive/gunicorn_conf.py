@@ -41,8 +41,8 @@ preload_app = True
 def post_worker_init(worker):
     """Open the search index before the first request, so no reader waits for it."""
     try:
-        from archive.search.backend import get_backend
+        from archive.search.engine import get_engine
 
-        get_backend().document_count()
+        get_engine().document_count()
     except Exception as error:  # noqa: BLE001 - a worker must start even if the index is not there yet
         worker.log.warning("search index not opened at start: %s", error)

@@ -26,10 +26,10 @@ def healthz(request):
         checks["database"] = f"error: {error.__class__.__name__}"
         healthy = False
     try:
-        from archive.search.backend import get_backend
+        from archive.search.engine import get_engine
         from archive.search.indexing import pending_count
 
-        checks["search_index"] = f"ok, {get_backend().document_count():,} documents"
+        checks["search_index"] = f"ok, {get_engine().document_count():,} documents"
         if checks["database"] == "ok":
             checks["pending"] = pending_count()
     except Exception as error:  # noqa: BLE001

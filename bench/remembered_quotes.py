@@ -75,16 +75,16 @@ def ranks(quotes) -> list[dict]:
         ids = [r.turn.pk for r in page.results]
         rank = ids.index(pk) + 1 if pk in ids else None
         # Another turn saying the very same words (a repeated line) is as good an answer.
-        phrase = parse(f'"{typed}"').to_whoosh()
+        phrase = parse(f'"{typed}"')
         same_words = rank is not None and rank > 1 and _says_it(ids[0], phrase)
         found.append({"turn": pk, "rank": rank, "first_says_it_too": same_words, "total": page.total})
     return found
 
 
 def _says_it(pk, phrase) -> bool:
-    from archive.search.backend import get_backend
+    from archive.search.engine import get_engine
 
-    hits = get_backend().search_documents(phrase, facets=(), end=1000)
+    hits = get_engine().search_documents(phrase, facets=(), end=1000)
     return any(int(stored["django_id"]) == pk for stored, _ in hits.page)
 
 
@@ -106,12 +106,12 @@ def run(args) -> dict:
         report["build"] = build()
     quotes = pick_quotes(args.quotes, args.words, args.seed)
     boosted = ranks(quotes)
-    original = ParsedQuery._proximity_query
-    ParsedQuery._proximity_query = lambda self: None
+    original = ParsedQuery.proximity_words
+    ParsedQuery.proximity_words = lambda self: []
     try:
         plain = ranks(quotes)
     finally:
-        ParsedQuery._proximity_query = original
+        ParsedQuery.proximity_words = original
     report["with_proximity_boost"] = summary(boosted)
     report["without_proximity_boost"] = summary(plain)
     report["first_15"] = {"with": summary(boosted[:15]), "without": summary(plain[:15])}

@@ -365,13 +365,13 @@ def measure(turns: int, workdir: Path, repeat: int, haystack: bool) -> dict:
     # What the word-order boost costs: the same quotes with it switched off.
     from archive.search.query import ParsedQuery
 
-    boost = ParsedQuery._proximity_query
-    ParsedQuery._proximity_query = lambda self: None
+    boost = ParsedQuery.proximity_words
+    ParsedQuery.proximity_words = lambda self: []
     try:
         for case in (c for c in cases if c.kind == "quote9"):
             ours["quote9-plain"].extend(timed(search, search_params(case.params))[0] for _ in range(repeat))
     finally:
-        ParsedQuery._proximity_query = boost
+        ParsedQuery.proximity_words = boost
     report.search, report.fts, report.haystack = _by_kind(ours), _by_kind(theirs), _by_kind(stock)
 
     added = [add_one_transcript(workdir, pool, n) for n in range(ADDED_TRANSCRIPTS)]

@@ -10,11 +10,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from archive.models import Speaker, Topic, Transcript, Turn
+from archive.search import backend as whoosh_backend
 from archive.search import indexing
-from archive.search.analysis import EXACT_ANALYZER, STEMMING_ANALYZER, fold, stem
+from archive.search.analysis import fold, stem
+from archive.search.whoosh_analysis import EXACT_ANALYZER, STEMMING_ANALYZER
 from archive.search.backend import ArchiveWhooshBackend, get_backend
 from archive.search.highlight import highlight
 from archive.search.query import parse
+from archive.search.whoosh_query import compile_query
 from archive.search.service import SearchParams, search
 from archive.search.store import IndexLockTimeout, IndexWriteError, _slot
 from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (fixture)
@@ -80,7 +83,7 @@ def test_analysis_folds_apostrophes_accents_and_stems_with_snowball():
 def test_parsing_never_fails_on_odd_input():
     for raw in ['"unbalanced', "OR", "- -", "*", "AND OR NOT", "«Россия»", "中国的制裁", "x" * 5000, "a" * 3, '""', "\x00"]:
         parsed = parse(raw)
-        parsed.to_whoosh()  # builds without raising
+        compile_query(parsed)  # builds without raising
     assert parse('"massive consequences" -swift').excluded[0].words[0].exact == "swift"
     assert parse("sanctions OR embargo").groups[0][1].words[0].exact == "embargo"
 
@@ -347,8 +350,8 @@ def test_rebuild_switches_atomically_and_searches_keep_working(corpus, search_in
 
 
 def test_rebuild_with_several_writing_processes(corpus, monkeypatch):
-    monkeypatch.setattr(indexing, "INDEXING_PROCESSES", 2)
-    monkeypatch.setattr(indexing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(whoosh_backend, "INDEXING_PROCESSES", 2)
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_FROM", 0)
     assert indexing.rebuild() == Turn.objects.live().count()
     assert indexing.check().in_step
     assert [r.turn for r in find('"massive consequences"').results][0] == corpus["massive"]

@@ -35,7 +35,7 @@ QUOTES = [
 
 
 def _without_proximity(monkeypatch):
-    monkeypatch.setattr(ParsedQuery, "_proximity_query", lambda self: None)
+    monkeypatch.setattr(ParsedQuery, "proximity_words", lambda self: [])
 
 
 @pytest.fixture
@@ -111,11 +111,11 @@ def test_only_plain_word_queries_are_read_as_a_remembered_quote():
     assert [w.exact for w in parse("We are going to telegraph").typed_sequence] == [
         "we", "are", "going", "to", "telegraph",
     ]
-    assert parse("telegraph our moves")._proximity_query() is not None
+    assert parse("telegraph our moves").proximity_words()
     # Quotes, OR and stopwords alone are left as they are.
-    assert parse('"telegraph our" moves')._proximity_query() is None
-    assert parse("telegraph OR moves")._proximity_query() is None
-    assert parse("we are in the")._proximity_query() is None
-    assert parse("telegraph")._proximity_query() is None
-    assert parse("U.S.-Russia")._proximity_query() is None
-    assert parse("the U.S.-Russia talks")._proximity_query() is not None
+    assert parse('"telegraph our" moves').proximity_words() == []
+    assert parse("telegraph OR moves").proximity_words() == []
+    assert parse("we are in the").proximity_words() == []
+    assert parse("telegraph").proximity_words() == []
+    assert parse("U.S.-Russia").proximity_words() == []
+    assert parse("the U.S.-Russia talks").proximity_words()

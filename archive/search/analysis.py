@@ -1,4 +1,6 @@
-"""How text becomes searchable words, used alike for indexing, querying and highlighting.
+"""How text becomes searchable words, used alike by every engine, the query parser and the
+highlighter (the Whoosh analyzer is in ``whoosh_analysis.py``, the PostgreSQL lexemes in
+``postgres.py``; both only wrap what is here).
 
 One pass over the text does what a chain of Whoosh filters would do, several times faster:
 
@@ -23,8 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.lang import stemmer_for_language
+from whoosh.lang import stemmer_for_language  # Snowball's English stemmer, pure Python
 
 # Apostrophe look-alikes seen in transcripts and in text pasted from word processors.
 APOSTROPHES = "'’‘ʼʻ`´′＇"
@@ -128,72 +129,10 @@ def words(text: str) -> list[Word]:
     return result
 
 
-class QuoteAnalyzer(Tokenizer):
-    """A Whoosh analyzer producing either the exact or the stemmed form of each word.
+def __getattr__(name):
+    # Whoosh indexes built before the analyzer moved unpickle it from this module.
+    if name in ("QuoteAnalyzer", "STEMMING_ANALYZER", "EXACT_ANALYZER"):
+        from archive.search import whoosh_analysis
 
-    It stands in for a tokenizer and filter chain; being one class it pickles into the index
-    schema by name, so changing this code changes how old and new documents are read alike.
-    """
-
-    def __init__(self, stemming: bool = True):
-        self.stemming = stemming
-        self.is_morph = stemming
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.stemming == other.stemming
-
-    def __hash__(self):
-        return hash((type(self), self.stemming))
-
-    def __repr__(self):
-        return f"QuoteAnalyzer(stemming={self.stemming})"
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = fold(value)
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
-            return
-        stemming = self.stemming
-        for pos, match in enumerate(WORD_RE.finditer(value)):
-            raw = match.group()
-            exact = fold(raw)
-            if not stemming:
-                text = exact
-            elif raw[0].isupper() and is_name_at(value, match.start()):
-                text = base(exact)
-            else:
-                text = stem(exact)
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = raw
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
-
-
-STEMMING_ANALYZER = QuoteAnalyzer(stemming=True)
-EXACT_ANALYZER = QuoteAnalyzer(stemming=False)
+        return getattr(whoosh_analysis, name)
+    raise AttributeError(name)

@@ -20,9 +20,10 @@ import datetime
 import functools
 import heapq
 import itertools
+import os
+import shutil
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine, log_query
@@ -37,26 +38,33 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.qparser import QueryParser
 
-from archive.search.analysis import STEMMING_ANALYZER
+from archive.search.documents import documents, identifier
+from archive.search.haystack_results import highlighted_texts
+from archive.search.engine import (
+    DERIVED_FACETS,
+    FACET_FIELDS,
+    SORTS,
+    Filters,
+    Hits,
+    IndexReport,
+    IndexWriteError,
+    SearchTimeout,
+    get_engine,
+)
+from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
-from archive.search.store import IndexStore, IndexWriteError, searching
+from archive.search.store import IndexStore, searching
+from archive.search.whoosh_analysis import STEMMING_ANALYZER
+from archive.search.whoosh_query import compile_filters, compile_query
 
-# "added": the transcripts stored last first, whatever the date of the event.
-SORTS = ("relevance", "newest", "oldest", "added")
-FACET_FIELDS = ("speaker", "topics", "year", "kind")
+__all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
+           "SearchTimeout", "get_backend"]
+
 MULTI_VALUED = frozenset({"topics"})
-# Facets counted from another column rather than stored: "month" ("2026-07") from the day.
-DERIVED_FACETS = ("month",)
-
-
-@dataclass
-class Hits:
-    """What one search found: the exact count, one page of documents, and facet counts."""
-
-    total: int
-    # (stored fields, score) for the requested page, best or newest first.
-    page: list[tuple[dict, float]] = field(default_factory=list)
-    facets: dict[str, Counter] = field(default_factory=dict)
+# Processes that write a rebuilt index (ARCHIVE_INDEX_PROCS; default: the cores, at most 4).
+INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_count() or 1))
+# Live turns from which a rebuild uses several processes.
+PARALLEL_FROM = 5000
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -180,12 +188,77 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         with self.store.write_lock():
             self.store.live_index(holding_lock=True)[1].optimize()
 
+    # -- keeping in step with the database (see indexing.py) -----------------------------------
+
+    def index_transcripts(self, ids: list[int]) -> int:
+        """Replace the documents of these transcripts in one writer under the write lock."""
+        with self.store.write_lock():
+            _name, ix = self.store.live_index(holding_lock=True)
+            # What is listed now is covered by the rows read below; an entry a writer adds while
+            # this runs has a higher number and stays for the next call.
+            covered = last_pending(ids)
+            # Rows are read after taking the lock, so a writer that waited sees the latest data.
+            count = self._write(ix, _documents_for(ids), (), ids)
+            clear_pending(ids, covered)
+        return count
+
+    def rebuild(self) -> int:
+        """Index every live turn into a new build beside the live index, then switch to it."""
+        from archive.models import Turn
+
+        store = self.store
+        with store.write_lock():
+            previous = store.current_build()
+            name, ix = store.create_build()
+            covered = last_pending(None)
+            try:
+                # Starting processes only pays for itself on a large archive.
+                procs = INDEXING_PROCESSES if Turn.objects.live().count() >= PARALLEL_FROM else 1
+                count = self._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
+            except BaseException:
+                shutil.rmtree(store.root / name, ignore_errors=True)
+                raise
+            store.switch(name)
+            store.remove_old_builds(keep={name, previous} - {None})
+            clear_pending(None, covered)
+        return count
+
+    def check(self, repair: bool = False) -> IndexReport:
+        """Compare every live turn's fingerprint with its document's; with ``repair``, re-index."""
+        from archive.models import Turn
+
+        report = IndexReport()
+        with self.store.write_lock():
+            _name, ix = self.store.live_index(holding_lock=True)
+            indexed: dict[int, tuple[str, int]] = {}
+            with ix.searcher() as searcher:
+                for fields in searcher.reader().all_stored_fields():
+                    indexed[int(fields["django_id"])] = (fields.get("digest", ""), int(fields.get("transcript") or 0))
+            report.indexed = len(indexed)
+            expected = ((int(doc["django_id"]), doc["transcript_pk"], doc["digest"]) for doc in documents(Turn.objects.all()))
+            compare(report, expected, indexed)
+            if repair and not report.in_step:
+                extra_ids = [identifier(turn_id) for turn_id in report.extra]
+                transcripts = sorted(report.transcripts)
+                self._write(ix, _documents_for(transcripts), extra_ids, transcripts)
+                clear_pending(transcripts, last_pending(transcripts))
+        return report
+
     # -- searching --------------------------------------------------------------------------
 
     def search_documents(
+        self, parsed=None, filters=Filters(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, time_limit=None
+    ) -> Hits:
+        """Run a search: ``parsed`` a ``ParsedQuery`` or None for every turn, ``filters`` exact
+        restrictions. The engine-neutral entry point the search service calls."""
+        return self.search_compiled(
+            compile_query(parsed), compile_filters(filters), sort, start, end, facets, filters.days, time_limit
+        )
+
+    def search_compiled(
         self, q=None, filters=(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, days=None, time_limit=None
-    ):
-        """Run a search: ``q`` a Whoosh query or None for all, ``filters`` exact restrictions,
+    ) -> Hits:
+        """Run a search: ``q`` a Whoosh query or None for all, ``filters`` Whoosh terms,
         ``days`` an inclusive (first, last) range of date ordinals.
 
         The count and the facet counts cover every matching document and do not depend on
@@ -280,10 +353,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             sort = "oldest" if sort_by[0].lstrip("-") in ("day", "date") and not sort_by[0].startswith("-") else "newest"
         end = end_offset if end_offset is not None else start_offset + 1000
         facet_names = [f for f in (facets or ()) if f in self.schema.names()]
-        hits = self.search_documents(q, filters, sort, start_offset, end, facet_names)
+        hits = self.search_compiled(q, filters, sort, start_offset, end, facet_names)
         result_class = result_class or SearchResult
         results = []
-        texts = _texts_for_highlight(hits.page, q) if highlight else {}
+        texts = highlighted_texts(hits.page, _query_words(q)) if highlight else {}
         for stored, score in hits.page:
             app_label, model_name = stored[DJANGO_CT].split(".")
             if haystack_get_model(app_label, model_name) is None:
@@ -301,26 +374,44 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return {"results": [], "hits": 0}
 
 
-def _texts_for_highlight(page, q):
-    """Highlighted spoken text of each result, keyed by primary key (haystack path)."""
-    from archive.models import Turn
-    from archive.search.documents import spoken_text
-    from archive.search.highlight import highlight
-    from archive.search.query import ParsedQuery, parse
-
+def _query_words(q) -> list[str]:
+    """The words a compiled Whoosh query looks for in the text fields."""
     words = []
     if q is not None:
         for fieldname, text in q.iter_all_terms():
             if fieldname in ("text", "text_exact") and isinstance(text, str):
                 words.append(text)
-    parsed = parse(" ".join(words)) if words else ParsedQuery()
-    ids = [stored[DJANGO_ID] for stored, _ in page]
-    rows = Turn.objects.filter(pk__in=ids).values_list("pk", "text", "notes")
-    return {str(pk): highlight(spoken_text(text, notes), parsed) for pk, text, notes in rows}
+    return words
 
 
-class SearchTimeout(Exception):
-    """A search ran past its time limit and was stopped (its counts would not be exact)."""
+def _documents_for(ids: list[int]):
+    from archive.models import Turn
+
+    return itertools.chain.from_iterable(
+        documents(Turn.objects.filter(transcript_id__in=ids[i : i + ID_CHUNK])) for i in range(0, len(ids), ID_CHUNK)
+    )
+
+
+def compare(report: IndexReport, expected, indexed: dict[int, tuple[str, int]]) -> IndexReport:
+    """Fill ``report`` from (turn id, transcript id, digest) of every live turn and what the
+    engine holds (turn id → (digest, transcript id)); shared by the engines' checks."""
+    seen = set()
+    for turn_id, transcript_id, digest in expected:
+        seen.add(turn_id)
+        if turn_id not in indexed:
+            report.missing.append(turn_id)
+            report.transcripts.add(transcript_id)
+        elif indexed[turn_id][0] != digest:
+            report.stale.append(turn_id)
+            report.transcripts.add(transcript_id)
+    report.database = len(seen)
+    for turn_id, (_digest, transcript_id) in indexed.items():
+        if turn_id not in seen:
+            report.extra.append(turn_id)
+            report.transcripts.add(transcript_id)
+    for values in (report.missing, report.extra, report.stale):
+        values.sort()
+    return report
 
 
 # Matches collected between two looks at the clock.
@@ -463,13 +554,8 @@ class ArchiveWhooshEngine(BaseEngine):
 
 
 def get_backend(using: str = "default") -> ArchiveWhooshBackend:
-    """The configured haystack backend, checked to be the archive's own."""
-    from haystack import connections
-
-    backend = connections[using].get_backend()
+    """The configured Whoosh backend (for code that needs the Whoosh folder itself)."""
+    backend = get_engine(using)
     if not isinstance(backend, ArchiveWhooshBackend):
-        raise IndexWriteError(
-            "HAYSTACK_CONNECTIONS['%s'] must use archive.search.backend.ArchiveWhooshEngine" % using
-        )
-    backend._ready()
+        raise IndexWriteError(f"HAYSTACK_CONNECTIONS[{using!r}] does not use the Whoosh engine")
     return backend

@@ -1,4 +1,4 @@
-"""Reading what people type into the search box, and turning it into a Whoosh query.
+"""Reading what people type into the search box, into a form every search engine compiles.
 
 The syntax is the one people know from web search: all words by default, ``"exact phrase"``,
 ``OR`` between alternatives, ``-word`` or ``-"a phrase"`` to exclude. Nothing typed can make
@@ -13,10 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from archive.search.analysis import WORD_RE, base, fold, stem
-from archive.search.schema import BOOSTS
 
 MAX_QUERY_LENGTH = 500
 MAX_CLAUSES = 24
@@ -34,6 +31,9 @@ STOPWORDS = frozenset(
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"})
 _TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)(?:"|$)|(?P<word>\S+)')
+# Relative weight of a match in each field: a query naming the speaker ranks that speaker's
+# turns above turns that merely mention the name; the transcript title counts least.
+BOOSTS = {"text": 1.0, "text_exact": 1.0, "speaker_name": 4.0, "title": 0.3}
 # A phrase match in the unstemmed field scores above the same phrase found through stems.
 VERBATIM_BOOST = 2.0
 # Unquoted words found in the order typed, next to each other, are most likely the quote
@@ -110,31 +110,14 @@ class ParsedQuery:
         parts.extend("-" + c.text() for c in self.excluded)
         return " ".join(parts)
 
-    def to_whoosh(self):
-        """The Whoosh query, or ``None`` when nothing searchable was typed."""
-        if self.is_empty:
-            return None
-        required = [wq.Or([_clause_query(c) for c in group]) if len(group) > 1 else _clause_query(group[0])
-                    for group in self.groups]
-        positive = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
-        proximity = self._proximity_query()
-        if proximity is not None:
-            # AndMaybe only adds to the score of turns already matching: the set of matches,
-            # the counts and the facets stay what the required words alone give.
-            positive = wq.AndMaybe(positive, proximity)
-        if self.excluded:
-            excluded = wq.Or([_clause_query(c, for_exclusion=True) for c in self.excluded])
-            return wq.AndNot(positive, excluded)
-        return positive
-
-    def _proximity_query(self):
-        """The typed words as a near-exact phrase in the unstemmed text, or None."""
+    def proximity_words(self) -> list[str]:
+        """The typed words to rank higher when found in this order, or [] (see PROXIMITY_BOOST)."""
         sequence = [w.exact for w in self.typed_sequence]
         if len(sequence) < 2 or all(word in STOPWORDS for word in sequence):
             # A query of stopwords only matches most turns; ordering them all by phrase
             # position would cost more than it tells.
-            return None
-        return wq.Phrase("text_exact", sequence, slop=PROXIMITY_SLOP, boost=BOOSTS["text_exact"] * PROXIMITY_BOOST)
+            return []
+        return sequence
 
 
 def _words(text: str) -> list[QueryWord]:
@@ -230,42 +213,3 @@ def _drop_stopwords(parsed: ParsedQuery) -> None:
     substantial = [g for g in parsed.groups if not all(_is_stopword(c) for c in g)]
     if substantial:
         parsed.groups = substantial
-
-
-# -- Whoosh queries -------------------------------------------------------------------------
-
-
-def _word_query(word: QueryWord, for_exclusion: bool = False):
-    stems = sorted(word.stems)
-    terms = [wq.Term("text", s, boost=BOOSTS["text"]) for s in stems]
-    terms.append(wq.Term("text_exact", word.exact, boost=BOOSTS["text_exact"]))
-    names = sorted({word.exact, base(word.exact)})
-    terms.extend(wq.Term("speaker_name", n, boost=BOOSTS["speaker_name"]) for n in names)
-    if not for_exclusion:
-        terms.extend(wq.Term("title", s, boost=BOOSTS["title"]) for s in stems)
-    return wq.Or(terms)
-
-
-def _stem_alternatives(fieldname: str, word: QueryWord):
-    stems = sorted(word.stems)
-    if len(stems) == 1:
-        return wq.Term(fieldname, stems[0])
-    return wq.Or([wq.Term(fieldname, s) for s in stems])
-
-
-def _phrase_query(words: list[QueryWord], for_exclusion: bool = False):
-    exact = [w.exact for w in words]
-    alternatives = [
-        wq.Sequence([_stem_alternatives("text", w) for w in words], boost=BOOSTS["text"]),
-        wq.Phrase("text_exact", exact, boost=BOOSTS["text_exact"] * VERBATIM_BOOST),
-        wq.Phrase("speaker_name", exact, boost=BOOSTS["speaker_name"]),
-    ]
-    if not for_exclusion:
-        alternatives.append(wq.Sequence([_stem_alternatives("title", w) for w in words], boost=BOOSTS["title"]))
-    return wq.Or(alternatives)
-
-
-def _clause_query(clause: Clause, for_exclusion: bool = False):
-    if clause.is_phrase:
-        return _phrase_query(clause.words, for_exclusion)
-    return _word_query(clause.words[0], for_exclusion)

@@ -6,11 +6,7 @@ text field; the archive's backend builds its schema from this table instead.
 
 from whoosh import fields
 
-from archive.search.analysis import EXACT_ANALYZER, STEMMING_ANALYZER
-
-# Relative weight of a match in each field: a query naming the speaker ranks that speaker's
-# turns above turns that merely mention the name; the transcript title counts least.
-BOOSTS = {"text": 1.0, "text_exact": 1.0, "speaker_name": 4.0, "title": 0.3}
+from archive.search.whoosh_analysis import EXACT_ANALYZER, STEMMING_ANALYZER
 
 
 def whoosh_fields():

@@ -11,13 +11,11 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from whoosh import query as wq
-
 from archive.models import Speaker, Topic, Transcript, Turn
 from archive.search.analysis import fold
 from archive.search.analysis import words as analyse
-from archive.search.backend import DERIVED_FACETS, FACET_FIELDS, SORTS, SearchTimeout, get_backend
 from archive.search.documents import spoken_text
+from archive.search.engine import DERIVED_FACETS, FACET_FIELDS, SORTS, Filters, SearchTimeout, get_engine
 from archive.search.highlight import highlight
 from archive.search.query import STOPWORDS, ParsedQuery, parse
 
@@ -119,25 +117,14 @@ class SearchPage:
         return self.page < self.num_pages
 
 
-def filters_for(params: SearchParams) -> list:
-    """Exact Whoosh restrictions for the speaker, topic and kind parameters."""
-    filters = []
-    if params.speaker:
-        filters.append(wq.Term("speaker", params.speaker))
-    if params.topic:
-        filters.append(wq.Term("topics", params.topic))
-    if params.kind:
-        filters.append(wq.Term("kind", params.kind))
-    return filters
-
-
-def days_for(params: SearchParams) -> tuple[int, int] | None:
-    """The date range as inclusive day ordinals, or None; undated transcripts fall outside."""
-    if not (params.date_from or params.date_to):
-        return None
-    start = params.date_from.toordinal() if params.date_from else 1
-    end = params.date_to.toordinal() if params.date_to else datetime.date.max.toordinal()
-    return start, end
+def filters_for(params: SearchParams) -> Filters:
+    """The engine-neutral restrictions of these parameters."""
+    return Filters(
+        speaker=params.speaker,
+        topic=params.topic,
+        kind=params.kind,
+        days=Filters.day_range(params.date_from, params.date_to),
+    )
 
 
 def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -> SearchPage:
@@ -147,27 +134,26 @@ def search(params: SearchParams, facets: bool = True, clamp_page: bool = True) -
     past the end shows the last page; without it, it shows no results.
     """
     parsed = parse(params.q)
-    q = parsed.to_whoosh()
+    q = None if parsed.is_empty else parsed
     sort = params.sort if params.sort in SORTS else "relevance"
     if q is None and sort == "relevance":
         sort = "newest"
     per_page = params.per_page
     page = max(1, min(params.page, MAX_PAGE))
-    backend = get_backend()
+    backend = get_engine()
     filters = filters_for(params)
     facet_names = FACET_FIELDS + DERIVED_FACETS if facets else ()
-    days = days_for(params)
     limit = settings.ARCHIVE_SEARCH_TIME_LIMIT
     try:
         hits = backend.search_documents(
-            q, filters, sort, (page - 1) * per_page, page * per_page, facet_names, days, time_limit=limit
+            q, filters, sort, (page - 1) * per_page, page * per_page, facet_names, time_limit=limit
         )
         num_pages = max(1, math.ceil(hits.total / per_page))
         if clamp_page and page > num_pages:
             page = num_pages
             counted = hits
             hits = backend.search_documents(
-                q, filters, sort, (page - 1) * per_page, page * per_page, (), days, time_limit=limit
+                q, filters, sort, (page - 1) * per_page, page * per_page, (), time_limit=limit
             )
             hits.facets = counted.facets
     except SearchTimeout:

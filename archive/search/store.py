@@ -30,9 +30,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-
-class IndexWriteError(RuntimeError):
-    """The index could not be written; what was asked is not in the index."""
+from archive.search.engine import IndexWriteError
 
 
 class IndexLockTimeout(IndexWriteError):

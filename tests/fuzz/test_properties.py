@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from archive.ingest.parsing import parse
 from archive.ingest.types import TranscriptError
 from archive.search.query import parse as parse_query
+from archive.search.whoosh_query import compile_query
 from tests.search_support import load_seed, search_index  # noqa: F401 - fixture
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,7 +92,7 @@ queries = st.text(
 @example('OR OR -"" NOT')
 def test_the_query_parser_never_raises(q):
     parsed = parse_query(q)
-    parsed.to_whoosh()
+    compile_query(parsed)
     parsed.without_words({"russia"})
 
 

@@ -1,0 +1,55 @@
+"""The list of transcripts waiting for the search index (``PendingIndexUpdate``).
+
+Every change is listed in the transaction that makes it; an engine removes the entries its
+write covered. What a crash left listed is written by ``indexing.index_pending``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Max
+
+from archive.models import PendingIndexUpdate
+
+# Transcript ids per database query; keeps IN lists well inside every backend's limits.
+ID_CHUNK = 500
+
+
+def clean_ids(transcript_ids: Iterable) -> list[int]:
+    return sorted({int(i) for i in transcript_ids if i is not None})
+
+
+def request_index(transcript_ids: Iterable[int]) -> None:
+    """List these transcripts as waiting for the index, in the caller's transaction."""
+    PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(transcript_id=pk) for pk in clean_ids(transcript_ids))
+
+
+def pending_count() -> int:
+    """How many transcripts wait for the index."""
+    return PendingIndexUpdate.objects.values("transcript_id").distinct().count()
+
+
+def pending_ids() -> list[int]:
+    return clean_ids(PendingIndexUpdate.objects.values_list("transcript_id", flat=True).distinct())
+
+
+def last_pending(ids: list[int] | None) -> int:
+    """The newest entry listed for these transcripts (all when None): a write that reads the
+    rows after this call covers every entry up to it."""
+    entries = PendingIndexUpdate.objects.all()
+    if ids is not None:
+        entries = entries.filter(transcript_id__in=ids)
+    return entries.aggregate(last=Max("id"))["last"] or 0
+
+
+def clear_pending(ids: list[int] | None, covered: int) -> None:
+    """Remove the entries up to ``covered`` for these transcripts (all when None)."""
+    if not covered:
+        return
+    entries = PendingIndexUpdate.objects.filter(id__lte=covered)
+    if ids is None:
+        entries.delete()
+        return
+    for start in range(0, len(ids), ID_CHUNK):
+        entries.filter(transcript_id__in=ids[start : start + ID_CHUNK]).delete()
