@@ -275,6 +275,23 @@ class TurnQuerySet(models.QuerySet):
         return self.select_related("transcript").defer("transcript__raw_text")
 
 
+class SearchLexemesField(models.Field):
+    """A turn's words as PostgreSQL full-text lexemes (``tsvector``), written by the PostgreSQL
+    search engine in the transaction that changes the turn (``archive/search/postgres.py``).
+    On other databases it is an unused, empty column."""
+
+    description = "Full-text lexemes"
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class TurnManager(models.Manager.from_queryset(TurnQuerySet)):
+    def get_queryset(self):
+        # The lexemes are as large as the text and only the search engine reads them, in SQL.
+        return super().get_queryset().defer("search_lexemes")
+
+
 class Turn(models.Model):
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="turns")
     position = models.PositiveIntegerField(
@@ -310,8 +327,9 @@ class Turn(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+    search_lexemes = SearchLexemesField(null=True, blank=True, editable=False)
 
-    objects = TurnQuerySet.as_manager()
+    objects = TurnManager()
 
     class Meta:
         ordering = ["transcript", "position"]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from archive.search.engine import ENGINES as SEARCH_ENGINES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
 
@@ -159,12 +161,17 @@ STORAGES = {
     },
 }
 
-# The search index: haystack over an embedded Whoosh index by default. A deployment can
-# point haystack at another engine here without touching the views.
+# The search engine, behind haystack: "whoosh" (the default) keeps an index in a folder on
+# this machine; "postgres" searches inside the PostgreSQL database itself, so several web
+# machines can share it (archive/search/engine.py). A full haystack engine path also works.
+SEARCH_ENGINE_NAME = os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip() or "whoosh"
+if SEARCH_ENGINE_NAME == "postgres" and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ARCHIVE_SEARCH_ENGINE=postgres needs DATABASE_URL=postgres://…")
 HAYSTACK_CONNECTIONS = {
     "default": {
-        # Our subclass of haystack's Whoosh backend (archive/search/backend.py).
-        "ENGINE": os.environ.get("ARCHIVE_SEARCH_ENGINE", "archive.search.backend.ArchiveWhooshEngine"),
+        "ENGINE": SEARCH_ENGINES.get(SEARCH_ENGINE_NAME, SEARCH_ENGINE_NAME),
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(VAR_DIR / "whoosh_index")),
         # A failed index write is an error, never a log line.
         "SILENTLY_FAIL": False,

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from archive.ingest.types import ParsedTranscript, ParsedTurn, TranscriptError
-from archive.models import PendingIndexUpdate, SlugRedirect, Transcript, Turn, TurnRevision
+from archive.models import SlugRedirect, Transcript, Turn, TurnRevision
+from archive.search.pending import request_index
 from archive.speakers.attribution import is_question_label, resolve_speakers
 from archive.speakers.labels import read_label
 from archive.speakers.names import fold
@@ -98,8 +99,8 @@ def load_transcript(parsed: ParsedTranscript, raw_text: str, *, force: bool = Fa
         resolved = resolve_speakers(parsed)
         result = _write_turns(transcript, parsed.turns, resolved)
         # In the same transaction: the index learns of this version even if the process dies
-        # before it gets to write it.
-        PendingIndexUpdate.objects.create(transcript_id=transcript.pk)
+        # before it gets to write it (an engine inside the database writes it now).
+        request_index([transcript.pk])
         result.status = "created" if created else "updated"
         return result
 

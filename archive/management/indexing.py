@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from archive.search import indexing
+from archive.search.engine import get_engine
 from archive.search.indexing import IndexWriteError
 
 
@@ -17,6 +18,8 @@ class IndexesStoredTranscripts:
 
     def index_stored(self, transcript_ids) -> None:
         try:
+            if getattr(get_engine(), "writes_with_database", False):
+                return  # written with each transcript, in its transaction
             indexing.index_transcripts(transcript_ids)
         except IndexWriteError as error:
             raise CommandError(

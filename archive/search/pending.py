@@ -21,8 +21,18 @@ def clean_ids(transcript_ids: Iterable) -> list[int]:
 
 
 def request_index(transcript_ids: Iterable[int]) -> None:
-    """List these transcripts as waiting for the index, in the caller's transaction."""
-    PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(transcript_id=pk) for pk in clean_ids(transcript_ids))
+    """In the caller's transaction: write these transcripts' search data now when the engine
+    keeps it in the database, or else list them as waiting for the index."""
+    from archive.search.engine import get_engine
+
+    ids = clean_ids(transcript_ids)
+    if not ids:
+        return
+    engine = get_engine()
+    if getattr(engine, "writes_with_database", False):
+        engine.index_transcripts(ids)
+    else:
+        PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(transcript_id=pk) for pk in ids)
 
 
 def pending_count() -> int:

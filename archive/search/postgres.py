@@ -1,0 +1,518 @@
+"""The archive's search engine inside PostgreSQL: full-text search over the turns' own rows.
+
+Selected with ``ARCHIVE_SEARCH_ENGINE=postgres`` on a PostgreSQL database; no Whoosh folder
+is used at all, so any number of web machines can search one database (and its replicas).
+
+* Each live turn's words are kept as lexemes in its own row (``Turn.search_lexemes``, a
+  ``tsvector`` with a GIN index), written in the transaction that stores or changes the
+  turn (``pending.request_index``): the database and the search cannot disagree, and there
+  is nothing to rebuild after a crash.
+* The lexemes come from ``analysis.py``, as the Whoosh engine's terms do, so both engines
+  match the same turns: the exact form of each word as it is, its stem marked ``~``, the
+  speaker's name marked ``@`` and the transcript title's stems marked ``^``. A parsed query
+  (``query.py``) compiles into one ``tsquery`` over those marks, answered by the index.
+* Counts and facet counts are exact, from one grouped query over the matching rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine, BaseSearchBackend, log_query
+from haystack.backends.whoosh_backend import WhooshSearchQuery
+from haystack.models import SearchResult
+
+from archive.search.analysis import base, words
+from archive.search.documents import documents
+from archive.search.engine import FACET_FIELDS, Filters, Hits, IndexReport, IndexWriteError, SearchTimeout
+from archive.search.haystack_results import highlighted_texts
+from archive.search.pending import ID_CHUNK, clear_pending, last_pending
+from archive.search.query import BOOSTS, PROXIMITY_BOOST, Clause, ParsedQuery, QueryWord, parse
+
+# Marks that keep the fields apart inside one tsvector; exact words carry none.
+STEM, NAME, TITLE = "~", "@", "^"
+# tsvector weights: the speaker's name (A) counts most, then the words spoken, exact (B) or
+# stemmed (C), and the title (D) least, in the proportions of the Whoosh engine's boosts.
+_WEIGHT = {"name": "A", "exact": "B", "stem": "C", "title": "D"}
+RANK_WEIGHTS = "{%g,%g,%g,%g}" % (
+    BOOSTS["title"] / BOOSTS["speaker_name"],
+    BOOSTS["text"] / BOOSTS["speaker_name"],
+    BOOSTS["text_exact"] / BOOSTS["speaker_name"],
+    1.0,
+)
+# PostgreSQL's limits: positions 1–16383, 256 positions per lexeme, 2 KB per lexeme, 1 MB per
+# tsvector. Words past them are still shown, but not found (a turn of 16,000 words is rare).
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 256
+MAX_LEXEME_BYTES = 2046
+MAX_LITERAL_CHARS = 900_000
+# Turns per UPDATE when lexemes are written.
+WRITE_CHUNK = 2000
+# A statement cancelled by statement_timeout.
+QUERY_CANCELED = "57014"
+
+
+# -- lexemes -----------------------------------------------------------------------------------
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def lexemes(doc: dict) -> str:
+    """The ``tsvector`` literal of one index document (``documents.document``)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    weights: dict[str, str] = {}
+
+    def add(lexeme: str, position: int, kind: str):
+        if len(lexeme.encode("utf-8")) > MAX_LEXEME_BYTES:
+            return
+        found = positions[lexeme]
+        if len(found) < MAX_POSITIONS_PER_LEXEME and (not found or found[-1] != position):
+            found.append(position)
+        weights.setdefault(lexeme, _WEIGHT[kind])
+
+    for n, word in enumerate(words(doc["text_exact"]), 1):
+        position = min(n, MAX_POSITION)
+        add(word.exact, position, "exact")
+        add(STEM + word.stemmed, position, "stem")
+    for n, word in enumerate(words(doc["speaker_name"]), 1):
+        add(NAME + word.exact, n, "name")
+    for n, word in enumerate(words(doc["title"] or ""), 1):
+        add(TITLE + word.stemmed, n, "title")
+    parts = []
+    size = 0
+    for lexeme, found in positions.items():
+        weight = weights[lexeme]
+        part = _quote(lexeme) + ":" + ",".join(f"{p}{weight}" for p in found)
+        size += len(part) + 1
+        if size > MAX_LITERAL_CHARS:
+            break
+        parts.append(part)
+    return " ".join(parts)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+def _any(lexemes_: list[str]) -> str:
+    unique = sorted(set(lexemes_))
+    quoted = [_quote(x) for x in unique]
+    return quoted[0] if len(quoted) == 1 else "(" + " | ".join(quoted) + ")"
+
+
+def _word(word: QueryWord, for_exclusion: bool) -> str:
+    # The Whoosh engine's word query: stems in the text, the exact word, the name, the title.
+    alternatives = [STEM + s for s in word.stems] + [word.exact]
+    alternatives += [NAME + n for n in {word.exact, base(word.exact)}]
+    if not for_exclusion:
+        alternatives += [TITLE + s for s in word.stems]
+    return _any(alternatives)
+
+
+def _sequence(parts: list[str]) -> str:
+    return "(" + " <-> ".join(parts) + ")"
+
+
+def _phrase(words_: list[QueryWord], for_exclusion: bool) -> str:
+    alternatives = [
+        _sequence([_any([STEM + s for s in w.stems]) for w in words_]),
+        _sequence([_quote(w.exact) for w in words_]),
+        _sequence([_quote(NAME + w.exact) for w in words_]),
+    ]
+    if not for_exclusion:
+        alternatives.append(_sequence([_any([TITLE + s for s in w.stems]) for w in words_]))
+    return "(" + " | ".join(alternatives) + ")"
+
+
+def _clause(clause: Clause, for_exclusion: bool = False) -> str:
+    if clause.is_phrase:
+        return _phrase(clause.words, for_exclusion)
+    return _word(clause.words[0], for_exclusion)
+
+
+def compile_query(parsed: ParsedQuery | None) -> str | None:
+    """The ``tsquery`` text of a parsed query, or None when nothing searchable was typed."""
+    if parsed is None or parsed.is_empty:
+        return None
+    groups = ["(" + " | ".join(_clause(c) for c in group) + ")" for group in parsed.groups]
+    excluded = [_clause(c, for_exclusion=True) for c in parsed.excluded]
+    if not groups:
+        # Only exclusions: every turn but those (the Whoosh engine's Every() minus them).
+        return "!(" + " | ".join(excluded) + ")"
+    text = " & ".join(groups)
+    if excluded:
+        text += " & !(" + " | ".join(excluded) + ")"
+    return text
+
+
+def rank_query(parsed: ParsedQuery | None) -> str | None:
+    """What ranking weighs: the words looked for, without the excluded ones (ts_rank gives a
+    query with a negation no weight at all)."""
+    if parsed is None or not parsed.groups:
+        return None
+    return " & ".join("(" + " | ".join(_clause(c) for c in group) + ")" for group in parsed.groups)
+
+
+def proximity_query(parsed: ParsedQuery | None) -> str | None:
+    """The typed words next to each other in the order typed, or None (see PROXIMITY_BOOST)."""
+    sequence = parsed.proximity_words() if parsed is not None else []
+    if not sequence:
+        return None
+    return _sequence([_quote(w) for w in sequence])
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+
+def _tables():
+    from archive.models import Speaker, Topic, Transcript, Turn
+
+    return {
+        "turn": Turn._meta.db_table,
+        "transcript": Transcript._meta.db_table,
+        "speaker": Speaker._meta.db_table,
+        "topic": Topic._meta.db_table,
+        "turn_topics": Turn.topics.through._meta.db_table,
+    }
+
+
+_ORDER = {
+    "newest": "tr.date IS NULL, tr.date DESC, t.transcript_id DESC, t.position",
+    "oldest": "tr.date IS NULL, tr.date, t.transcript_id, t.position",
+    "added": "t.transcript_id DESC, t.position",
+}
+
+
+class ArchivePostgresBackend(BaseSearchBackend):
+    """Quote search in PostgreSQL, answering the same calls as the Whoosh engine."""
+
+    # The search data is written with the database rows, in the caller's transaction.
+    writes_with_database = True
+
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self.silently_fail = False
+        self.include_spelling = False
+        self.setup_complete = False
+
+    def _ready(self):
+        if self.setup_complete:
+            return
+        from archive.models import Turn
+
+        alias = router.db_for_write(Turn)
+        if connections[alias].vendor != "postgresql":
+            raise IndexWriteError(
+                "ARCHIVE_SEARCH_ENGINE=postgres needs a PostgreSQL database (DATABASE_URL=postgres://…)"
+            )
+        self.setup_complete = True
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def index_transcripts(self, ids: list[int]) -> int:
+        """Write the lexemes of every turn of these transcripts, in the current transaction."""
+        from archive.models import Turn
+
+        alias = router.db_for_write(Turn)
+        count = 0
+        with transaction.atomic(using=alias):
+            covered = last_pending(ids)
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start : start + ID_CHUNK]
+                count += self._write(alias, documents(Turn.objects.using(alias).filter(transcript_id__in=chunk)))
+                # Turns a correction withdrew are no longer found.
+                with connections[alias].cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {_tables()['turn']} SET search_lexemes = NULL "
+                        "WHERE transcript_id = ANY(%s) AND position IS NULL AND search_lexemes IS NOT NULL",
+                        [chunk],
+                    )
+            clear_pending(ids, covered)
+        return count
+
+    def _write(self, alias: str, docs) -> int:
+        count = 0
+        batch_ids: list[int] = []
+        batch_lexemes: list[str] = []
+
+        def flush():
+            if not batch_ids:
+                return
+            with connections[alias].cursor() as cursor:
+                # Rows whose lexemes are already right are left alone (no dead tuples).
+                cursor.execute(
+                    f"UPDATE {_tables()['turn']} AS t SET search_lexemes = x.lexemes::tsvector "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS x(id, lexemes) "
+                    "WHERE t.id = x.id AND t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector",
+                    [batch_ids, batch_lexemes],
+                )
+            batch_ids.clear()
+            batch_lexemes.clear()
+
+        for doc in docs:
+            batch_ids.append(int(doc["django_id"]))
+            batch_lexemes.append(lexemes(doc))
+            count += 1
+            if len(batch_ids) >= WRITE_CHUNK:
+                flush()
+        flush()
+        return count
+
+    def rebuild(self) -> int:
+        """Write every live turn's lexemes afresh, in one transaction: searches see the old
+        lexemes until it commits."""
+        from archive.models import Turn
+
+        alias = router.db_for_write(Turn)
+        with transaction.atomic(using=alias):
+            covered = last_pending(None)
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {_tables()['turn']} SET search_lexemes = NULL "
+                    "WHERE position IS NULL AND search_lexemes IS NOT NULL"
+                )
+            count = self._write(alias, documents(Turn.objects.using(alias).all()))
+            clear_pending(None, covered)
+        return count
+
+    def check(self, repair: bool = False) -> IndexReport:
+        """Compare every live turn's stored lexemes with what its words give now."""
+        from archive.models import Turn
+
+        alias = router.db_for_write(Turn)
+        report = IndexReport()
+        table = _tables()["turn"]
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            batch: list[tuple[int, int, str]] = []
+
+            def compare_batch():
+                if not batch:
+                    return
+                cursor.execute(
+                    f"SELECT x.id, x.transcript_id, t.search_lexemes IS NULL FROM {table} AS t "
+                    "JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) AS x(id, transcript_id, lexemes) ON t.id = x.id "
+                    "WHERE t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector",
+                    [[b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch]],
+                )
+                for turn_id, transcript_id, is_missing in cursor.fetchall():
+                    (report.missing if is_missing else report.stale).append(turn_id)
+                    report.transcripts.add(transcript_id)
+                batch.clear()
+
+            for doc in documents(Turn.objects.using(alias).all()):
+                report.database += 1
+                batch.append((int(doc["django_id"]), doc["transcript_pk"], lexemes(doc)))
+                if len(batch) >= WRITE_CHUNK:
+                    compare_batch()
+            compare_batch()
+            cursor.execute(
+                f"SELECT id, transcript_id FROM {table} WHERE position IS NULL AND search_lexemes IS NOT NULL"
+            )
+            for turn_id, transcript_id in cursor.fetchall():
+                report.extra.append(turn_id)
+                report.transcripts.add(transcript_id)
+            report.indexed = report.database - len(report.missing) + len(report.extra)
+        for values in (report.missing, report.extra, report.stale):
+            values.sort()
+        if repair and not report.in_step:
+            self.index_transcripts(sorted(report.transcripts))
+        return report
+
+    def document_count(self) -> int:
+        from archive.models import Turn
+
+        alias = router.db_for_read(Turn)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {_tables()['turn']} WHERE position IS NOT NULL AND search_lexemes IS NOT NULL"
+            )
+            return cursor.fetchone()[0]
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search_documents(
+        self, parsed=None, filters=Filters(), sort="relevance", start=0, end=20, facets=FACET_FIELDS, time_limit=None
+    ) -> Hits:
+        """The exact count, one page and the facet counts of the turns matching ``parsed``."""
+        from archive.models import Turn
+
+        self._ready()
+        tsquery = compile_query(parsed)
+        where, params = self._where(tsquery, filters)
+        names = _tables()
+        source = f"FROM {names['turn']} AS t JOIN {names['transcript']} AS tr ON tr.id = t.transcript_id WHERE {where}"
+        alias = router.db_for_read(Turn)
+        try:
+            with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                if time_limit:
+                    cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(time_limit * 1000))}")
+                hits = Hits(total=0)
+                hits.facets, hits.total = self._counts(cursor, source, params, facets)
+                if hits.total and end > start:
+                    hits.page = self._page(cursor, source, params, tsquery, parsed, sort, start, end)
+                return hits
+        except DatabaseError as error:
+            if getattr(getattr(error, "__cause__", None), "pgcode", None) == QUERY_CANCELED:
+                raise SearchTimeout from error
+            raise
+
+    def _where(self, tsquery, filters: Filters):
+        names = _tables()
+        clauses, params = ["t.position IS NOT NULL"], []
+        if tsquery is not None:
+            clauses.append("t.search_lexemes @@ %s::tsquery")
+            params.append(tsquery)
+        if filters.speaker:
+            clauses.append(f"t.speaker_id IN (SELECT id FROM {names['speaker']} WHERE slug = %s)")
+            params.append(filters.speaker)
+        if filters.topic:
+            clauses.append(
+                f"t.id IN (SELECT tt.turn_id FROM {names['turn_topics']} AS tt "
+                f"JOIN {names['topic']} AS tp ON tp.id = tt.topic_id WHERE tp.slug = %s)"
+            )
+            params.append(filters.topic)
+        if filters.kind:
+            clauses.append("tr.kind = %s")
+            params.append(filters.kind)
+        if filters.days:
+            first, last = filters.days
+            clauses.append("tr.date BETWEEN %s AND %s")
+            params.extend([_date(first), _date(last)])
+        return " AND ".join(clauses), params
+
+    def _counts(self, cursor, source, params, facets):
+        names = _tables()
+        parts = ["SELECT 'total', '', count(*) FROM m"]
+        if "speaker" in facets:
+            parts.append(
+                f"SELECT 'speaker', s.slug, count(*) FROM m JOIN {names['speaker']} AS s ON s.id = m.speaker_id GROUP BY s.slug"
+            )
+        if "topics" in facets:
+            parts.append(
+                f"SELECT 'topics', tp.slug, count(*) FROM m JOIN {names['turn_topics']} AS tt ON tt.turn_id = m.id "
+                f"JOIN {names['topic']} AS tp ON tp.id = tt.topic_id GROUP BY tp.slug"
+            )
+        if "kind" in facets:
+            parts.append("SELECT 'kind', m.kind, count(*) FROM m WHERE m.kind <> '' GROUP BY m.kind")
+        if "year" in facets:
+            parts.append(
+                "SELECT 'year', to_char(m.date, 'YYYY'), count(*) FROM m WHERE m.date IS NOT NULL GROUP BY 2"
+            )
+        if "month" in facets:
+            parts.append(
+                "SELECT 'month', to_char(m.date, 'YYYY-MM'), count(*) FROM m WHERE m.date IS NOT NULL GROUP BY 2"
+            )
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT t.id, t.speaker_id, tr.kind, tr.date {source}) "
+            + " UNION ALL ".join(parts)
+        )
+        cursor.execute(sql, params)
+        counts: dict[str, Counter] = {name: Counter() for name in facets}
+        total = 0
+        for facet, value, n in cursor.fetchall():
+            if facet == "total":
+                total = n
+            elif facet in counts:
+                counts[facet][value] = n
+        return counts, total
+
+    def _page(self, cursor, source, params, tsquery, parsed, sort, start, end):
+        ranked = rank_query(parsed)
+        if ranked is not None and sort == "relevance":
+            rank = f"ts_rank('{RANK_WEIGHTS}', t.search_lexemes, %s::tsquery, 1)"
+            rank_params = [ranked]
+            proximity = proximity_query(parsed)
+            if proximity is not None:
+                rank = f"{rank} * (CASE WHEN t.search_lexemes @@ %s::tsquery THEN {1 + PROXIMITY_BOOST:g} ELSE 1 END)"
+                rank_params.append(proximity)
+            sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, t.id LIMIT %s OFFSET %s"
+            cursor.execute(sql, rank_params + params + [end - start, start])
+        else:
+            order = _ORDER.get(sort, _ORDER["newest"])
+            sql = f"SELECT t.id, 0.0 {source} ORDER BY {order} LIMIT %s OFFSET %s"
+            cursor.execute(sql, params + [end - start, start])
+        return [({"django_id": str(pk)}, float(score)) for pk, score in cursor.fetchall()]
+
+    # -- haystack's interface (update_index, SearchQuerySet) ---------------------------------
+
+    def update(self, index, iterable, commit=True):
+        ids = sorted({obj.transcript_id for obj in iterable})
+        if ids:
+            self.index_transcripts(ids)
+
+    def remove(self, obj_or_string, commit=True):
+        # A deleted turn takes its lexemes with it; a withdrawn one loses them on re-index.
+        pass
+
+    def clear(self, models=None, commit=True):
+        """Forget every turn's lexemes (haystack's ``clear_index``); ``rebuild`` writes them again."""
+        from archive.models import Turn
+
+        self._ready()
+        with connections[router.db_for_write(Turn)].cursor() as cursor:
+            cursor.execute(f"UPDATE {_tables()['turn']} SET search_lexemes = NULL WHERE search_lexemes IS NOT NULL")
+
+    @log_query
+    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, highlight=False,
+               narrow_queries=None, result_class=None, **kwargs):
+        """Haystack's search entry point: the query string read with the archive's syntax."""
+        query_string = force_str(query_string or "").strip()
+        if not query_string:
+            return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+        parsed = None if query_string in ("*", "*:*") else parse(query_string)
+        filters = Filters(**_narrowing(narrow_queries or ()))
+        sort = "relevance"
+        if sort_by:
+            sort = "oldest" if sort_by[0].lstrip("-") in ("day", "date") and not sort_by[0].startswith("-") else "newest"
+        end = end_offset if end_offset is not None else start_offset + 1000
+        facet_names = [f for f in (facets or ()) if f in FACET_FIELDS]
+        hits = self.search_documents(parsed, filters, sort, start_offset, end, facet_names)
+        result_class = result_class or SearchResult
+        words_ = [w.exact for c in (parsed.positive_clauses if parsed else ()) for w in c.words]
+        texts = highlighted_texts(hits.page, words_) if highlight else {}
+        results = []
+        for stored, score in hits.page:
+            extra = {}
+            if highlight and stored["django_id"] in texts:
+                extra["highlighted"] = {"text": [texts[stored["django_id"]]]}
+            results.append(result_class("archive", "turn", stored["django_id"], score, **extra))
+        facet_result = {"fields": {}, "dates": {}, "queries": {}}
+        for name in facet_names:
+            facet_result["fields"][name] = sorted(hits.facets[name].items(), key=lambda kv: (-kv[1], kv[0]))
+        return {"results": results, "hits": hits.total, "facets": facet_result, "spelling_suggestion": None}
+
+    def more_like_this(self, model_instance, *args, **kwargs):
+        return {"results": [], "hits": 0}
+
+
+_NARROW_RE = re.compile(r"^\s*(speaker|topics|kind)\s*:\s*\(?\s*\"?([\w-]+)\"?\s*\)?\s*$")
+
+
+def _narrowing(narrow_queries) -> dict:
+    """``speaker:ned-price``-style narrowing queries as filters (what SearchQuerySet.narrow sends)."""
+    found = {}
+    for nq in narrow_queries:
+        match = _NARROW_RE.match(force_str(nq))
+        if match:
+            field, value = match.groups()
+            found["topic" if field == "topics" else field] = value
+    return found
+
+
+def _date(ordinal: int):
+    import datetime
+
+    return datetime.date.fromordinal(max(1, min(ordinal, datetime.date.max.toordinal())))
+
+
+class ArchivePostgresSearchQuery(WhooshSearchQuery):
+    """Haystack's query builder; its query strings are read with the archive's own syntax."""
+
+
+class ArchivePostgresEngine(BaseEngine):
+    backend = ArchivePostgresBackend
+    query = ArchivePostgresSearchQuery
