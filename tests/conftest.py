@@ -26,3 +26,16 @@ def temporary_search_index(django_test_environment):
     connections.connections_info = original
     connections.reload("default")
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of the Whoosh folder itself (its builds, locks, searchers) run when Whoosh is the
+    engine; tests of the PostgreSQL engine's own guarantees run when it is."""
+    from django.conf import settings
+
+    engine = settings.SEARCH_ENGINE_NAME
+    for item in items:
+        for name in ("whoosh", "postgres_engine"):
+            wanted = "whoosh" if name == "whoosh" else "postgres"
+            if item.get_closest_marker(name) and engine != wanted:
+                item.add_marker(pytest.mark.skip(reason=f"only with ARCHIVE_SEARCH_ENGINE={wanted}"))

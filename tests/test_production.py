@@ -36,7 +36,9 @@ def production_env(var_dir: Path, **extra) -> dict:
     }
     # A suite run against PostgreSQL must not give this throw-away archive its database, and
     # what the browser tests set for themselves is no part of a deployment.
+    # The embedded default: SQLite and the Whoosh engine, whatever the suite runs on.
     env.pop("DATABASE_URL", None)
+    env.pop("ARCHIVE_SEARCH_ENGINE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 

@@ -80,6 +80,7 @@ def test_pages_never_read_the_raw_text(client, search_index, path):
 # -- 4. what an interrupted ingest stored is indexed by the next one -----------------------------
 
 
+@pytest.mark.whoosh
 def test_a_transcript_stored_but_not_indexed_is_indexed_by_the_next_ingest(client, search_index, tmp_path):
     with mock.patch("archive.search.indexing.index_transcripts", side_effect=IndexWriteError("disk full")):
         _out, _err, error = run("ingest", SEED)
@@ -98,6 +99,7 @@ def test_a_transcript_stored_but_not_indexed_is_indexed_by_the_next_ingest(clien
     assert PendingIndexUpdate.objects.count() == 0
 
 
+@pytest.mark.whoosh
 def test_an_ingest_killed_between_commit_and_index_leaves_work_for_the_server_start(search_index):
     with mock.patch("archive.search.indexing.index_transcripts", side_effect=KeyboardInterrupt):
         with pytest.raises(KeyboardInterrupt):
@@ -108,6 +110,7 @@ def test_an_ingest_killed_between_commit_and_index_leaves_work_for_the_server_st
     assert PendingIndexUpdate.objects.count() == 0
 
 
+@pytest.mark.whoosh
 def test_an_admin_edit_is_listed_for_the_index_in_its_own_transaction(search_index, django_capture_on_commit_callbacks):
     from django.db import transaction
 

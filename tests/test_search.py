@@ -301,6 +301,7 @@ def test_speaker_page_searches_within_the_speaker(client, corpus):
 # -- the index kept right ---------------------------------------------------------------------
 
 
+@pytest.mark.whoosh
 def test_backend_is_our_haystack_backend_and_never_fails_silently(search_index):
     backend = get_backend()
     assert isinstance(backend, ArchiveWhooshBackend)
@@ -333,6 +334,7 @@ def test_index_follows_ingest_edit_and_delete(search_index):
     assert indexing.check().in_step
 
 
+@pytest.mark.whoosh
 def test_rebuild_switches_atomically_and_searches_keep_working(corpus, search_index):
     before = find("sanctions").total
     backend = get_backend()
@@ -349,6 +351,7 @@ def test_rebuild_switches_atomically_and_searches_keep_working(corpus, search_in
     assert len(backend.store.builds()) <= 2
 
 
+@pytest.mark.whoosh
 def test_rebuild_with_several_writing_processes(corpus, monkeypatch):
     monkeypatch.setattr(whoosh_backend, "INDEXING_PROCESSES", 2)
     monkeypatch.setattr(whoosh_backend, "PARALLEL_FROM", 0)
@@ -358,6 +361,7 @@ def test_rebuild_with_several_writing_processes(corpus, monkeypatch):
     assert find("", speaker="ned-price").total == 3
 
 
+@pytest.mark.whoosh
 def test_one_searcher_per_process_reopened_only_when_the_index_changed(corpus):
     backend = get_backend()
     slot = _slot(backend.store.root)
@@ -371,6 +375,7 @@ def test_one_searcher_per_process_reopened_only_when_the_index_changed(corpus):
     assert slot.searcher is not searcher and slot.opened == opened  # refreshed, not reopened
 
 
+@pytest.mark.whoosh
 def test_never_two_writers(search_index):
     store = get_backend().store
     events = []
@@ -402,6 +407,7 @@ def test_never_two_writers(search_index):
     assert result == ["timed out"]
 
 
+@pytest.mark.whoosh
 def test_check_reports_and_repairs_differences(corpus):
     sotu = Transcript.objects.get(slug="sotu")
     (added,) = add_turns(sotu, (None, "Never indexed."))

@@ -17,6 +17,7 @@ is used at all, so any number of web machines can search one database (and its r
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter, defaultdict
 
 from django.db import DatabaseError, connections, router, transaction
@@ -30,7 +31,7 @@ from archive.search.documents import documents
 from archive.search.engine import FACET_FIELDS, Filters, Hits, IndexReport, IndexWriteError, SearchTimeout
 from archive.search.haystack_results import highlighted_texts
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
-from archive.search.query import BOOSTS, PROXIMITY_BOOST, Clause, ParsedQuery, QueryWord, parse
+from archive.search.query import BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP, Clause, ParsedQuery, QueryWord, parse
 
 # Marks that keep the fields apart inside one tsvector; exact words carry none.
 STEM, NAME, TITLE = "~", "@", "^"
@@ -158,11 +159,17 @@ def rank_query(parsed: ParsedQuery | None) -> str | None:
 
 
 def proximity_query(parsed: ParsedQuery | None) -> str | None:
-    """The typed words next to each other in the order typed, or None (see PROXIMITY_BOOST)."""
+    """The typed words in the order typed, each next to the one before or one word from it
+    (the Whoosh engine's phrase with a slop of PROXIMITY_SLOP), or None (see PROXIMITY_BOOST)."""
     sequence = parsed.proximity_words() if parsed is not None else []
     if not sequence:
         return None
-    return _sequence([_quote(w) for w in sequence])
+    # A phrase with slop has no tsquery form; each pair of neighbours in order comes close.
+    pairs = []
+    for first, second in zip(sequence, sequence[1:]):
+        near = [f"{_quote(first)} <{gap}> {_quote(second)}" for gap in range(1, PROXIMITY_SLOP + 1)]
+        pairs.append("(" + " | ".join(near) + ")")
+    return " & ".join(pairs)
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -346,14 +353,20 @@ class ArchivePostgresBackend(BaseSearchBackend):
         names = _tables()
         source = f"FROM {names['turn']} AS t JOIN {names['transcript']} AS tr ON tr.id = t.transcript_id WHERE {where}"
         alias = router.db_for_read(Turn)
+        deadline = time.monotonic() + time_limit if time_limit else None
         try:
             with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
                 if time_limit:
+                    # The server stops a statement past the limit; the clock catches the rest.
                     cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(time_limit * 1000))}")
                 hits = Hits(total=0)
                 hits.facets, hits.total = self._counts(cursor, source, params, facets)
+                if deadline is not None and time.monotonic() > deadline:
+                    raise SearchTimeout
                 if hits.total and end > start:
                     hits.page = self._page(cursor, source, params, tsquery, parsed, sort, start, end)
+                if deadline is not None and time.monotonic() > deadline:
+                    raise SearchTimeout
                 return hits
         except DatabaseError as error:
             if getattr(getattr(error, "__cause__", None), "pgcode", None) == QUERY_CANCELED:
@@ -455,6 +468,12 @@ class ArchivePostgresBackend(BaseSearchBackend):
         self._ready()
         with connections[router.db_for_write(Turn)].cursor() as cursor:
             cursor.execute(f"UPDATE {_tables()['turn']} SET search_lexemes = NULL WHERE search_lexemes IS NOT NULL")
+
+    def _from_python(self, value):
+        """How haystack's query builder writes a value into a query string."""
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return force_str(value)
 
     @log_query
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, highlight=False,

@@ -1,0 +1,210 @@
+"""The PostgreSQL search engine's own guarantees (run with ARCHIVE_SEARCH_ENGINE=postgres).
+
+Its matching must equal the Whoosh engine's on the same turns; its search data lives in the
+turns' rows, written in the transaction that stores them, so a rolled-back or failed ingest
+leaves nothing behind and a committed one is searchable at once, with no folder on disk.
+"""
+
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from archive.ingest.loader import load_transcript
+from archive.ingest.parsing import parse
+from archive.models import PendingIndexUpdate, Transcript, Turn
+from archive.search import indexing
+from archive.search.engine import get_engine
+from archive.search.postgres import compile_query, lexemes
+from archive.search.query import parse as parse_query
+from archive.search.service import SearchParams, search
+from tests.search_support import FIXTURES, add_turns, load_seed, search_index, speaker, transcript  # noqa: F401
+
+pytestmark = [pytest.mark.postgres_engine, pytest.mark.django_db(transaction=True)]
+
+TEXT = """Secretary Blinken With Reporters
+
+January 9, 2022
+
+SECRETARY BLINKEN: We are not going to telegraph our moves. The sanctions on the défense sector remain.
+
+QUESTION: Mr. Secretary, what about Putin’s demands?
+
+SECRETARY BLINKEN: Putin's demands are a sphere of influence. Mr. Gerapetritis agreed with me.
+"""
+
+
+def _store(text=TEXT, key="test:pg"):
+    return load_transcript(parse(text), text, source_key=key)
+
+
+def _found(q, **options):
+    return [r.turn.text for r in search(SearchParams(q=q, **options)).results]
+
+
+def test_a_stored_transcript_is_searchable_at_once_without_a_folder_or_a_waiting_list(search_index):
+    _store()
+    # Nothing was listed as waiting and no index folder was made: the rows are the index.
+    assert not PendingIndexUpdate.objects.exists()
+    assert not search_index.exists()
+    assert _found('"telegraph our moves"') == [
+        "We are not going to telegraph our moves. The sanctions on the défense sector remain."
+    ]
+    assert len(_found("putin’s demands")) == 2 and len(_found("putin's demands")) == 2
+    assert get_engine().document_count() == 3
+
+
+def test_a_rolled_back_ingest_leaves_no_search_data(search_index):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _store()
+        assert _found("telegraph")  # visible inside its own transaction
+        raise RuntimeError("stop")
+    assert not Transcript.objects.exists()
+    assert _found("telegraph") == []
+
+
+def test_a_failed_lexeme_write_stores_nothing(search_index):
+    with mock.patch("archive.search.postgres.lexemes", side_effect=ValueError("bad lexeme")):
+        with pytest.raises(ValueError):
+            _store()
+    assert not Transcript.objects.exists() and not Turn.objects.exists()
+
+
+def test_a_correction_changes_what_is_found_in_the_same_transaction(search_index):
+    _store()
+    corrected = TEXT.replace("telegraph our moves", "announce our moves")
+    _store(corrected)
+    assert _found("telegraph") == []
+    assert len(_found('"announce our moves"')) == 1
+    assert indexing.check().in_step
+
+
+def test_check_finds_stale_and_withdrawn_lexemes_and_repairs_them(search_index):
+    _store()
+    turn = Turn.objects.live().get(position=1)
+    # Words changed behind the engine's back (raw SQL), and a withdrawn turn still carrying lexemes.
+    Turn.objects.filter(pk=turn.pk).update(text="Changed behind its back.")
+    other = Turn.objects.live().get(position=2)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_turn SET position = NULL WHERE id = %s", [other.pk])
+    report = indexing.check()
+    assert report.stale == [turn.pk] and report.extra == [other.pk] and not report.missing
+    out = StringIO()
+    call_command("check_search_index", repair=True, stdout=out)
+    assert indexing.check().in_step
+    assert _found("behind its back") == ["Changed behind its back."]
+    assert _found("putin’s demands") == ["Putin's demands are a sphere of influence. Mr. Gerapetritis agreed with me."]
+
+
+def test_rebuild_writes_every_live_turn_and_nothing_else(search_index):
+    _store()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_turn SET search_lexemes = NULL")
+    assert indexing.check().missing and _found("telegraph") == []
+    assert indexing.rebuild() == 3
+    assert indexing.check().in_step and len(_found("telegraph")) == 1
+
+
+def test_renaming_a_speaker_is_found_under_the_new_name(search_index, django_capture_on_commit_callbacks):
+    from archive.search import hooks
+
+    _store()
+    blinken = Turn.objects.live().get(position=1).speaker
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        blinken.name = "Antony Zeta"
+        blinken.save()
+        hooks.speakers_changed([blinken.pk])
+    assert len(_found("zeta")) == 2
+
+
+def test_the_lexemes_keep_fields_apart_and_names_unstemmed():
+    vector = lexemes({"text_exact": "Sanctions on Mr. Gerapetritis", "speaker_name": "Ned Price", "title": "Briefings"})
+    assert "'sanctions':1B" in vector and "'~sanction':1C" in vector
+    assert "'~gerapetritis':4C" in vector  # a name keeps its ending
+    assert "'@ned':1A" in vector and "'^brief':1D" in vector
+
+
+def test_queries_compile_to_one_tsquery_whatever_is_typed():
+    assert compile_query(parse_query("")) is None
+    text = compile_query(parse_query('"sphere of influence" OR putin’s -ukraine'))
+    assert "<->" in text and "'putin''s'" in text and "!(" in text
+    with connection.cursor() as cursor:
+        for q in ('"', "-", "OR OR", 'a\\b "c\'d', "Ελλάδα 中国", "x" * 400, "-only -exclusions"):
+            tsquery = compile_query(parse_query(q))
+            if tsquery is not None:
+                cursor.execute("SELECT %s::tsquery", [tsquery])  # PostgreSQL accepts it
+
+
+# The matching rules of both engines, on the same turns: every count and facet count equal.
+PARITY_QUERIES = [
+    "sanctions",
+    "sanction",
+    '"sphere of influence"',
+    "russia -ukraine",
+    "-russia",
+    "blinken",
+    "putin’s",
+    "putins",
+    "Défense",
+    "defense",
+    "ukraine OR greece",
+    "we are not going to",
+    '"not going to telegraph"',
+    "the",
+    "U.S.-Russia",
+    "gerapetritis",
+    "running",
+    "secretary",
+    "mr. price",
+    "costa rica",
+    '"senior administration official"',
+    "question",
+    '-"united states" russia',
+]
+
+
+def test_both_engines_find_the_same_turns_with_the_same_counts(search_index, settings):
+    from haystack import connections
+
+    for path in sorted(FIXTURES.glob("*")):
+        call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
+
+    def answers():
+        found = {}
+        for q in PARITY_QUERIES:
+            for options in ({}, {"sort": "newest"}, {"speaker": "antony-j-blinken"}, {"kind": "interview"}):
+                page = search(SearchParams(q=q, per_page=50, **options))
+                facets = {name: {(f.value, f.count) for f in values} for name, values in page.facets.items()}
+                ids = [r.turn.pk for r in page.results]
+                found[(q, str(options))] = (page.total, facets, page.months, ids if options else sorted(ids))
+        return found
+
+    in_postgres = answers()
+    assert sum(total for total, *_ in in_postgres.values()) > 1000  # the queries do find things
+    settings.HAYSTACK_CONNECTIONS = {
+        "default": {**settings.HAYSTACK_CONNECTIONS["default"], "ENGINE": "archive.search.backend.ArchiveWhooshEngine"}
+    }
+    connections.connections_info = settings.HAYSTACK_CONNECTIONS
+    connections.reload("default")
+    try:
+        indexing.rebuild()
+        in_whoosh = answers()
+    finally:
+        connections.reload("default")
+    differences = {key: (in_postgres[key][0], in_whoosh[key][0]) for key in in_postgres if in_postgres[key][:3] != in_whoosh[key][:3]}
+    assert differences == {}
+    # Newest-first pages list the very same turns in the same order (relevance is each
+    # engine's own: BM25F in Whoosh, ts_rank in PostgreSQL).
+    ordered = [key for key in in_postgres if "newest" in key[1]]
+    assert [in_postgres[key][3] for key in ordered] == [in_whoosh[key][3] for key in ordered]
+
+
+def test_the_search_page_and_api_answer_from_postgres(client, search_index):
+    load_seed()
+    page = client.get("/search/", {"q": "sanctions"})
+    assert page.status_code == 200 and "<mark>sanctions</mark>" in page.content.decode().lower()
+    data = client.get("/api/search/", {"q": '"massive consequences"'}).json()
+    assert data["count"] >= 1
+    assert not search_index.exists()
