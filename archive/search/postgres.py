@@ -16,6 +16,7 @@ is used at all, so any number of web machines can search one database (and its r
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -50,6 +51,18 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 MAX_LEXEME_BYTES = 2046
 MAX_LITERAL_CHARS = 900_000
+# The index over the lexemes: "gin" (built in, made by the migrations) or "rum" (Debian's
+# postgresql-15-rum), which also orders by rank inside the index; ``rebuild_search_index``
+# makes the one chosen here and drops the other.
+INDEX_METHOD = os.environ.get("ARCHIVE_POSTGRES_INDEX", "gin").strip().lower() or "gin"
+INDEXES = {
+    "gin": "CREATE INDEX IF NOT EXISTS turn_search_lexemes_gin ON {turn} USING gin (search_lexemes) "
+    "WHERE position IS NOT NULL",
+    "rum": "CREATE INDEX IF NOT EXISTS turn_search_lexemes_rum ON {turn} USING rum (search_lexemes rum_tsvector_ops) "
+    "WHERE position IS NOT NULL",
+}
+# With RUM, a relevance page ranks this many turns taken in the index's order, not every match.
+RUM_CANDIDATES = 1000
 # Turns per UPDATE when lexemes are written.
 WRITE_CHUNK = 2000
 # A statement cancelled by statement_timeout.
@@ -278,6 +291,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
         with transaction.atomic(using=alias):
             covered = last_pending(None)
             with connections[alias].cursor() as cursor:
+                self._make_index(cursor)
                 cursor.execute(
                     f"UPDATE {_tables()['turn']} SET search_lexemes = NULL "
                     "WHERE position IS NULL AND search_lexemes IS NOT NULL"
@@ -285,6 +299,16 @@ class ArchivePostgresBackend(BaseSearchBackend):
             count = self._write(alias, documents(Turn.objects.using(alias).all()))
             clear_pending(None, covered)
         return count
+
+    def _make_index(self, cursor):
+        if INDEX_METHOD not in INDEXES:
+            raise IndexWriteError(f"ARCHIVE_POSTGRES_INDEX must be one of {', '.join(INDEXES)}, not {INDEX_METHOD!r}")
+        if INDEX_METHOD == "rum":
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+        for method in INDEXES:
+            if method != INDEX_METHOD:
+                cursor.execute(f"DROP INDEX IF EXISTS turn_search_lexemes_{method}")
+        cursor.execute(INDEXES[INDEX_METHOD].format(turn=_tables()["turn"]))
 
     def check(self, repair: bool = False) -> IndexReport:
         """Compare every live turn's stored lexemes with what its words give now."""
@@ -442,8 +466,18 @@ class ArchivePostgresBackend(BaseSearchBackend):
             if proximity is not None:
                 rank = f"{rank} * (CASE WHEN t.search_lexemes @@ %s::tsquery THEN {1 + PROXIMITY_BOOST:g} ELSE 1 END)"
                 rank_params.append(proximity)
-            sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, t.id LIMIT %s OFFSET %s"
-            cursor.execute(sql, rank_params + params + [end - start, start])
+            if INDEX_METHOD == "rum" and end <= RUM_CANDIDATES:
+                # The index hands over the best candidates by its own rank; only those are
+                # ranked with the archive's weights and word-order boost.
+                sql = (
+                    f"SELECT id, score FROM (SELECT t.id, {rank} AS score {source} "
+                    "ORDER BY t.search_lexemes <=> %s::tsquery LIMIT %s) AS candidates "
+                    "ORDER BY score DESC, id LIMIT %s OFFSET %s"
+                )
+                cursor.execute(sql, rank_params + params + [ranked, RUM_CANDIDATES, end - start, start])
+            else:
+                sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, t.id LIMIT %s OFFSET %s"
+                cursor.execute(sql, rank_params + params + [end - start, start])
         else:
             order = _ORDER.get(sort, _ORDER["newest"])
             sql = f"SELECT t.id, 0.0 {source} ORDER BY {order} LIMIT %s OFFSET %s"
