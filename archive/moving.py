@@ -56,6 +56,10 @@ class MoveResult:
     def rows(self) -> int:
         return sum(table.rows for table in self.tables)
 
+    @property
+    def copy_seconds(self) -> float:
+        return sum(table.seconds for table in self.tables)
+
 
 def move_archive(url: str, *, chunk_size: int = CHUNK_SIZE, progress=lambda line: None) -> MoveResult:
     """Copy every row of the default database into the empty PostgreSQL database at ``url``."""
@@ -209,11 +213,29 @@ def copy_table(model, source: str, target: str, remapped: dict, chunk_size: int)
                     setattr(row, attname, ids[value])
             batch.append(row)
             if len(batch) >= chunk_size:
-                written += len(model._base_manager.using(target).bulk_create(batch))
+                written += write_batch(model, batch, target)
                 batch = []
         if batch:
-            written += len(model._base_manager.using(target).bulk_create(batch))
+            written += write_batch(model, batch, target)
     return TableCopy(model._meta.db_table, written, time.monotonic() - started)
+
+
+def write_batch(model, batch: list, target: str) -> int:
+    try:
+        return len(model._base_manager.using(target).bulk_create(batch))
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0]
+        raise MoveError(f"{model._meta.db_table}: {reason}{too_long(model, batch)}; nothing was written") from None
+
+
+def too_long(model, batch: list) -> str:
+    """Name a row whose text exceeds its column: SQLite stores it, PostgreSQL refuses it."""
+    for row in batch:
+        for f in model._meta.concrete_fields:
+            value = getattr(row, f.attname)
+            if f.max_length and isinstance(value, str) and len(value) > f.max_length:
+                return f" (id {row.pk}: {f.name} has {len(value)} characters, at most {f.max_length} fit; shorten it and move again)"
+    return ""
 
 
 @contextlib.contextmanager

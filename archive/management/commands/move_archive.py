@@ -28,10 +28,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if quiet:
             return
-        rate = result.rows / result.seconds if result.seconds else 0
+        rate = result.rows / result.copy_seconds if result.copy_seconds else 0
         self.stdout.write(
             f"Moved {len(result.tables)} tables, {result.rows:,} rows in {result.seconds:.1f} s "
-            f"({rate:,.0f} rows/s); every table holds as many rows on both sides."
+            f"(copying {result.copy_seconds:.1f} s, {rate:,.0f} rows/s); "
+            "every table holds as many rows on both sides."
         )
         self.stdout.write(
             f"Next: set DATABASE_URL={result.target} (with its password, if any) and run "
