@@ -72,16 +72,23 @@ def move_archive(url: str, *, chunk_size: int = CHUNK_SIZE, progress=lambda line
         reach(target, shown)
         refuse_unless_empty(target, models, shown)
         progress(f"Migrating {shown} …")
-        call_command("migrate", database=target, interactive=False, verbosity=0)
+        try:
+            call_command("migrate", database=target, interactive=False, verbosity=0)
+        except DatabaseError as error:
+            raise MoveError(f"cannot migrate {shown}: {first_line(error)}") from None
         result = MoveResult(target=shown)
-        with transaction.atomic(using=target):
-            remapped = natural_key_maps(DEFAULT_DB_ALIAS, target)
-            for model in models:
-                copied = copy_table(model, DEFAULT_DB_ALIAS, target, remapped, chunk_size)
-                result.tables.append(copied)
-                progress(f"  {copied.table:<32} {copied.rows:>9,} rows {copied.seconds:>7.1f} s")
-            check_counts(models, DEFAULT_DB_ALIAS, target)
-            reset_sequences(models, target)
+        try:
+            with transaction.atomic(using=target):
+                remapped = natural_key_maps(DEFAULT_DB_ALIAS, target)
+                for model in models:
+                    copied = copy_table(model, DEFAULT_DB_ALIAS, target, remapped, chunk_size)
+                    result.tables.append(copied)
+                    progress(f"  {copied.table:<32} {copied.rows:>9,} rows {copied.seconds:>7.1f} s")
+                check_counts(models, DEFAULT_DB_ALIAS, target)
+                reset_sequences(models, target)
+        except DatabaseError as error:
+            # Foreign keys are checked at commit, so a dangling one is reported here.
+            raise MoveError(f"{shown} refused the copy: {first_line(error)}; nothing was written") from None
     result.seconds = time.monotonic() - started
     return result
 
@@ -120,12 +127,16 @@ def target_connection(config: dict):
         del connections.settings[TARGET_ALIAS]
 
 
+def first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def reach(alias: str, shown: str) -> None:
     try:
         connections[alias].ensure_connection()
     except DatabaseError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise MoveError(f"cannot reach {shown}: {reason}") from None
+        raise MoveError(f"cannot reach {shown}: {first_line(error)}") from None
 
 
 def refuse_unmigrated_source() -> None:
@@ -224,8 +235,9 @@ def write_batch(model, batch: list, target: str) -> int:
     try:
         return len(model._base_manager.using(target).bulk_create(batch))
     except DatabaseError as error:
-        reason = str(error).strip().splitlines()[0]
-        raise MoveError(f"{model._meta.db_table}: {reason}{too_long(model, batch)}; nothing was written") from None
+        raise MoveError(
+            f"{model._meta.db_table}: {first_line(error)}{too_long(model, batch)}; nothing was written"
+        ) from None
 
 
 def too_long(model, batch: list) -> str:
