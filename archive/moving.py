@@ -30,6 +30,7 @@ from django.db.migrations.executor import MigrationExecutor
 TARGET_ALIAS = "move_target"
 CHUNK_SIZE = 2000
 POSTGRES_ENGINE = "django.db.backends.postgresql"
+EXAMPLE_URL = "postgres://user@host:5432/name"
 SKIPPED_APPS = {"sessions", "axes"}
 # Made by migrate on the target; what points at them is mapped by natural key.
 MAPPED_MODELS = (ContentType, Permission)
@@ -94,14 +95,15 @@ def move_archive(url: str, *, chunk_size: int = CHUNK_SIZE, progress=lambda line
 
 
 def target_settings(url: str) -> dict:
+    # The URL may hold a password: messages show its scheme, or the URL without it.
     try:
         config = dj_database_url.parse(url)
     except (ValueError, dj_database_url.UnknownSchemeError):
-        raise MoveError(f"--to is not a database URL: {url!r}; give postgres://user@host:5432/name") from None
+        raise MoveError(f"--to is not a database URL; give {EXAMPLE_URL}") from None
     if config["ENGINE"] != POSTGRES_ENGINE:
-        raise MoveError(f"--to must be a PostgreSQL URL (postgres://user@host:5432/name), not {url.split(':')[0]}")
+        raise MoveError(f"--to must be a PostgreSQL URL ({EXAMPLE_URL}), not {url.split(':')[0]}")
     if not config["NAME"]:
-        raise MoveError(f"--to names no database: {url!r}; give postgres://user@host:5432/name")
+        raise MoveError(f"--to names no database: {shown_url(config)}; give {EXAMPLE_URL}")
     return config
 
 
@@ -246,7 +248,10 @@ def too_long(model, batch: list) -> str:
         for f in model._meta.concrete_fields:
             value = getattr(row, f.attname)
             if f.max_length and isinstance(value, str) and len(value) > f.max_length:
-                return f" (id {row.pk}: {f.name} has {len(value)} characters, at most {f.max_length} fit; shorten it and move again)"
+                return (
+                    f" (id {row.pk}: {f.name} has {len(value)} characters, at most {f.max_length} fit;"
+                    " shorten it and move again)"
+                )
     return ""
 
 

@@ -1,9 +1,9 @@
 """manage.py move_archive: an archive moved into PostgreSQL answers every address the same.
 
-A small archive (two ingested transcripts, one of them corrected and one renamed, a speaker merge, topics, a staff account and its admin log) is moved from the test
-database into a PostgreSQL database made for the test and dropped after it; its pages are
-then read from the target through the test client and compared with the same pages read
-from the source.
+A small archive (two ingested transcripts, one corrected and one renamed, a speaker merge,
+topics, a staff account and its admin log) is moved from the test database into a
+PostgreSQL database made for the test and dropped after it; its pages are then read from
+the target through the test client and compared with the same pages read from the source.
 """
 
 import io
@@ -263,7 +263,8 @@ def test_a_failed_move_leaves_the_target_empty_and_a_second_move_is_refused(arch
         ("mysql://root@127.0.0.1/archive", "must be a PostgreSQL URL"),
         ("archive on the other server", "not a database URL"),
         (f"{SERVER}", "names no database"),
-        ("postgres://postgres@127.0.0.1:1/archive", "cannot reach postgres://postgres@127.0.0.1:1/archive"),
+        ("postgres://postgres:s3cret@127.0.0.1:1/archive", "cannot reach postgres://postgres@127.0.0.1:1/archive"),
+        ("postgres://postgres:s3cret@127.0.0.1:5432", "names no database: postgres://postgres@127.0.0.1:5432/"),
         (f"{SERVER}/archive_move_no_such_database", "cannot reach"),
     ],
 )
@@ -272,4 +273,5 @@ def test_a_bad_target_gives_a_one_line_error(url, says):
         move(url)
     assert says in str(error.value)
     assert "\n" not in str(error.value)
+    assert "s3cret" not in str(error.value)
     assert moving.TARGET_ALIAS not in connections.settings

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--to", required=True, metavar="URL", help="The empty target, postgres://user@host:5432/name.")
+        parser.add_argument(
+            "--to", required=True, metavar="URL", help="The empty target, postgres://user@host:5432/name."
+        )
         parser.add_argument(
             "--chunk-size", type=int, default=CHUNK_SIZE, help="Rows read and written at a time (default: %(default)s)."
         )
@@ -22,8 +24,9 @@ class Command(BaseCommand):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1")
         quiet = options["verbosity"] < 1
+        progress = (lambda line: None) if quiet else self.stdout.write
         try:
-            result = move_archive(to, chunk_size=chunk_size, progress=(lambda line: None) if quiet else self.stdout.write)
+            result = move_archive(to, chunk_size=chunk_size, progress=progress)
         except MoveError as error:
             raise CommandError(str(error)) from None
         if quiet:
