@@ -27,6 +27,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from archive.models import Transcript
+
 TARGET_ALIAS = "move_target"
 CHUNK_SIZE = 2000
 POSTGRES_ENGINE = "django.db.backends.postgresql"
@@ -183,8 +185,6 @@ def dependency_order(models: list) -> list:
 def refuse_unless_empty(alias: str, models: list, shown: str) -> None:
     """Refuse a target that already holds rows (transcripts first), before touching it."""
     tables = set(connections[alias].introspection.table_names())
-    from archive.models import Transcript
-
     for model in sorted(models, key=lambda m: m is not Transcript):
         if model._meta.db_table in tables and model._base_manager.using(alias).exists():
             what = "transcripts" if model is Transcript else f"rows in {model._meta.db_table}"
