@@ -4,9 +4,11 @@ Every row keeps its primary key, so every transcript, turn number, speaker and o
 answers the same on the target. The rows are written with ``bulk_create``, which sends no
 signals and calls no ``save()``: nothing reaches the search index, and ``KeepsOldSlugs.save``
 is not needed because the redirects it would record are rows copied like any other. The
-target is written in one transaction, so a failure leaves its tables empty.
+target is written in one transaction, so a failure leaves its tables empty. The source is
+read without a lock, so ingest and harvest must be stopped meanwhile: a row they add makes
+the counts differ at the end, and the move is undone.
 
-Not copied: sessions (staff sign in again; a session is worth less than a clean start) and
+Not copied: sessions (they expire anyway; staff sign in again on the new database) and
 django-axes' login attempts and lockouts (they last an hour and belong to the old server).
 Content types and permissions are made by ``migrate`` on the target with ids of its own:
 the rows that point at them are mapped by natural key instead.
