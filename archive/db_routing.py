@@ -60,7 +60,9 @@ class ReplicaRouter:
         return True
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        return db == "default"
+        # Replicas replay the primary's schema; any other alias (the target of
+        # manage.py move_archive) is a database of its own to migrate.
+        return not db.startswith(REPLICA_PREFIX)
 
 
 class ReplicaReadsMiddleware:
