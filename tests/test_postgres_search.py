@@ -208,3 +208,29 @@ def test_the_search_page_and_api_answer_from_postgres(client, search_index):
     data = client.get("/api/search/", {"q": '"massive consequences"'}).json()
     assert data["count"] >= 1
     assert not search_index.exists()
+
+
+def test_a_rum_index_answers_the_same_as_gin(search_index, monkeypatch):
+    from archive.search import postgres
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+        if not cursor.fetchall():
+            pytest.skip("the rum extension (Debian's postgresql-15-rum) is not installed")
+    load_seed()
+    queries = ["sanctions", '"massive consequences"', "russia -ukraine", "we are not going to telegraph"]
+    with_gin = {q: (search(SearchParams(q=q)).total, _found(q)[:1]) for q in queries}
+    monkeypatch.setattr(postgres, "INDEX_METHOD", "rum")
+    try:
+        indexing.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'archive_turn' AND indexname LIKE 'turn_search%'")
+            assert [row[0] for row in cursor.fetchall()] == ["turn_search_lexemes_rum"]
+        with_rum = {q: (search(SearchParams(q=q)).total, _found(q)[:1]) for q in queries}
+        assert with_rum == with_gin
+    finally:
+        monkeypatch.setattr(postgres, "INDEX_METHOD", "gin")
+        indexing.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'archive_turn' AND indexname LIKE 'turn_search%'")
+        assert [row[0] for row in cursor.fetchall()] == ["turn_search_lexemes_gin"]

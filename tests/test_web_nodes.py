@@ -2,19 +2,25 @@
 
 With the search inside PostgreSQL nothing a request needs lives on a web machine's disk
 (sessions, login limits and search are in the database), so any node answers any request,
-and what an ingest run next to either node stores is found through both at once.
+and what an ingest run next to either node stores is found through both at once. The nodes
+reach the database through a real pgbouncer in transaction pooling, as in the README's
+topology (Debian's ``pgbouncer``; without it they connect directly).
 """
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import uuid
 
 import pytest
+
+from pathlib import Path
 
 from tests.search_support import SEED
 from tests.test_production import ROOT, _free_port, _get, manage, production_env
@@ -45,9 +51,53 @@ def shared_database():
     _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _node_env(tmp_path, name, database):
+@pytest.fixture
+def pooled(shared_database):
+    """The shared database's URL through a pgbouncer in transaction pooling, or directly when
+    pgbouncer is not installed; (url, whether pooled)."""
+    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+    if binary is None:
+        yield shared_database, False
+        return
+    folder = Path(tempfile.mkdtemp(prefix="archive-pgbouncer-"))
+    port = _free_port()
+    name = shared_database.rsplit("/", 1)[1]
+    (folder / "pgbouncer.ini").write_text(
+        f"[databases]\n{name} = host=127.0.0.1 port=5432 dbname={name}\n"
+        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir = {folder}\n"
+        "auth_type = trust\nauth_file = " + str(folder / "users.txt") + "\npool_mode = transaction\n"
+        "admin_users = postgres\ndefault_pool_size = 4\nmax_client_conn = 100\nignore_startup_parameters = extra_float_digits,options\n"
+    )
+    (folder / "users.txt").write_text('"postgres" ""\n')
+    prefix = []
+    if os.geteuid() == 0:
+        # pgbouncer will not run as root.
+        shutil.chown(folder, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    server = subprocess.Popen([*prefix, binary, str(folder / "pgbouncer.ini")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"postgres://postgres@127.0.0.1:{port}/{name}"
+    try:
+        for _ in range(100):
+            try:
+                psycopg2.connect(url, connect_timeout=2).close()
+                break
+            except psycopg2.Error:
+                time.sleep(0.1)
+        else:
+            pytest.fail("pgbouncer did not start")
+        yield url, True
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _node_env(tmp_path, name, database, through_pgbouncer):
     env = production_env(tmp_path / name, DJANGO_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0")
     env.update(DATABASE_URL=database, ARCHIVE_SEARCH_ENGINE="postgres")
+    if through_pgbouncer:
+        env["DATABASE_PGBOUNCER"] = "1"
     return env
 
 
@@ -70,6 +120,20 @@ def _start(env, log_path):
     pytest.fail("a web node did not answer: " + log_path.read_text())
 
 
+def _pooled_transactions(url) -> int:
+    """Transactions pgbouncer has passed to the shared database (its admin console)."""
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/pgbouncer")
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SHOW STATS")
+            columns = [c.name for c in cursor.description]
+            name = url.rsplit("/", 1)[1]
+            return sum(dict(zip(columns, row))["total_xact_count"] for row in cursor.fetchall() if row[0] == name)
+    finally:
+        admin.close()
+
+
 def _search(base, q):
     status, _headers, body = _get(base + "/api/search/?" + urllib.parse.urlencode({"q": q}))
     assert status == 200, body
@@ -78,10 +142,13 @@ def _search(base, q):
     return found["count"], [urllib.parse.urlsplit(r["url"]).path for r in found["results"]]
 
 
-def test_two_web_nodes_on_one_postgresql_give_the_same_answers(tmp_path, shared_database):
-    first_env = _node_env(tmp_path, "node-a", shared_database)
-    second_env = _node_env(tmp_path, "node-b", shared_database)
-    assert manage("migrate", env=first_env).returncode == 0
+def test_two_web_nodes_on_one_postgresql_give_the_same_answers(tmp_path, shared_database, pooled):
+    url, through_pgbouncer = pooled
+    first_env = _node_env(tmp_path, "node-a", url, through_pgbouncer)
+    second_env = _node_env(tmp_path, "node-b", url, through_pgbouncer)
+    # Migrations take locks across statements: they go to the database itself.
+    migrated = manage("migrate", env={**first_env, "DATABASE_URL": shared_database})
+    assert migrated.returncode == 0, migrated.stderr
     nodes = []
     try:
         nodes = [_start(first_env, tmp_path / "a.log"), _start(second_env, tmp_path / "b.log")]
@@ -96,6 +163,8 @@ def test_two_web_nodes_on_one_postgresql_give_the_same_answers(tmp_path, shared_
             assert on_first == on_second and on_first[0] > 0, q
         status, _headers, page = _get(first + "/search/?q=telegraph")
         assert status == 200 and "<mark>telegraph</mark>" in page.lower()
+        if through_pgbouncer:
+            assert _pooled_transactions(url) > 0
     finally:
         for server, _base, log in nodes:
             os.killpg(server.pid, signal.SIGTERM)
