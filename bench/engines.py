@@ -18,7 +18,9 @@ and checks that every case gives the same count and facet counts on each. With `
 the turns are copied (new transcripts, same words, later dates) until the archive holds
 that many, and the PostgreSQL variants run again; Whoosh joins with ``--whoosh-at-scale``.
 
-Writes ``bench/results/<date>-engines.json`` and ``.md``. Nothing here runs in the tests.
+The database is left in place: ``--again`` searches it once more (after a change to the
+engine) without building it. Writes ``bench/results/<date>-engines.json`` and ``.md``.
+Nothing here runs in the tests.
 """
 
 from __future__ import annotations
@@ -43,14 +45,15 @@ RESULTS = ROOT / "bench" / "results"
 DATABASE = "archive_bench_engines"
 
 
-def configure(server: str, workdir: Path) -> None:
+def configure(server: str, workdir: Path, reuse: bool = False) -> None:
     os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
     os.environ["ARCHIVE_SEARCH_ENGINE"] = "postgres"
     os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
-    subprocess.run(["psql", server + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
-    subprocess.run(["psql", server + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
+    if not reuse:
+        subprocess.run(["psql", server + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
+        subprocess.run(["psql", server + "/postgres", "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
     import django
 
     django.setup()
@@ -183,13 +186,37 @@ def differences(reference: dict, other: dict) -> list[str]:
     return [case for case in reference if reference[case] != other.get(case)]
 
 
-def measure(args, workdir: Path) -> dict:
-    from django.core.management import call_command
+def _cases(pool):
     from django.db.models import Count
 
-    from archive.models import Speaker, Topic, Transcript, Turn
+    from archive.models import Speaker, Topic, Transcript
+    from run import query_mix
+
+    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
+    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
+    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    return [c for c in query_mix(pool, busiest.slug, topic.slug if topic else "", kind) if c.kind != "quote9-plain"]
+
+
+def measure_again(args, workdir: Path) -> dict:
+    """The PostgreSQL engine (GIN) on the archive a previous run left in the database."""
+    from archive.models import Turn
+    from run import KINDS
+
+    use_engine("postgres", workdir)
+    turns = Turn.objects.live().count()
+    report = {"turns": turns, "variants": {}, "timings": {}, "differences": {}, "kinds": dict(KINDS)}
+    stats, _answers = run_mix(_cases(sentences(real=True)), args.repeat)
+    report["variants"][f"{turns} postgres-gin"] = stats
+    return report
+
+
+def measure(args, workdir: Path) -> dict:
+    from django.core.management import call_command
+
+    from archive.models import Turn
     from archive.search.indexing import rebuild
-    from run import KINDS, query_mix, write_transcripts
+    from run import KINDS, write_transcripts
 
     report = {"turns": args.turns, "variants": {}, "timings": {}, "differences": {}}
     pool = sentences(real=True)
@@ -201,10 +228,7 @@ def measure(args, workdir: Path) -> dict:
     report["timings"]["postgres_ingest_turns_per_s"] = round(stored / elapsed)
     sql("ANALYZE")
 
-    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
-    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
-    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
-    cases = [c for c in query_mix(pool, busiest.slug, topic.slug if topic else "", kind) if c.kind != "quote9-plain"]
+    cases = _cases(pool)
     report["kinds"] = dict(KINDS)
 
     def postgres_variants(size_label: str) -> dict:
@@ -273,11 +297,13 @@ def main() -> None:
     parser.add_argument("--whoosh-at-scale", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--again", action="store_true",
+                        help="only search again, with the PostgreSQL engine, the archive the last run left")
     args = parser.parse_args()
     started = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp:
-        configure(args.server, Path(tmp))
-        report = measure(args, Path(tmp))
+        configure(args.server, Path(tmp), reuse=args.again)
+        report = (measure_again if args.again else measure)(args, Path(tmp))
     report["started"] = started
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{started}-engines.json").write_text(json.dumps(report, indent=2))
