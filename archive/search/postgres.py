@@ -307,13 +307,22 @@ class ArchivePostgresBackend(BaseSearchBackend):
         return count
 
     def _make_index(self, cursor):
+        """Make the chosen index over the lexemes and drop the other, when they are not so already
+        (DDL only when needed: it cannot run in a transaction that has deferred checks pending)."""
         if INDEX_METHOD not in INDEXES:
             raise IndexWriteError(f"ARCHIVE_POSTGRES_INDEX must be one of {', '.join(INDEXES)}, not {INDEX_METHOD!r}")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE 'turn_search_lexemes_%%'",
+            [_tables()["turn"]],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        wanted = f"turn_search_lexemes_{INDEX_METHOD}"
+        if present == {wanted}:
+            return
         if INDEX_METHOD == "rum":
             cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
-        for method in INDEXES:
-            if method != INDEX_METHOD:
-                cursor.execute(f"DROP INDEX IF EXISTS turn_search_lexemes_{method}")
+        for name in present - {wanted}:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(INDEXES[INDEX_METHOD].format(turn=_tables()["turn"]))
 
     def check(self, repair: bool = False) -> IndexReport:
