@@ -1,0 +1,119 @@
+"""The best-scored page of a relevance search without scoring every match one by one.
+
+Whoosh scores a match with a Python call per term per document. For queries of terms and
+boolean operators the same BM25F sums are computed here for every match at once, with
+numpy, from the postings' weights and the field-length columns; they pick a few candidates
+(every document within a hair of the page's lowest score, so a different order of
+floating-point additions cannot leave one out), and only those are scored by Whoosh's own
+matchers. The page is what scoring every match gives; ``best_page`` returns None (score
+everything the slow way) for queries it cannot sum, when too many documents tie, and when
+a candidate's sum and Whoosh's score disagree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
+
+from archive.search.whoosh_matches import positional_mask
+from archive.search.whoosh_tables import doc_count_all, length_bytes, postings
+
+# Candidates scored by Whoosh at most; past this (many equal scores) everything is scored.
+MAX_CANDIDATES = 2000
+# Relative difference allowed between the summed and Whoosh's score of one document:
+# orders of addition differ in the last bits, a wrong sum by far more.
+TOLERANCE = 1e-9
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class _CannotSum(Exception):
+    pass
+
+
+def best_page(slot, q, docs: np.ndarray, start: int, end: int) -> list[tuple[int, float]] | None:
+    """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
+    ``q``, best first and lower numbers first among equals, with their scores; or None."""
+    try:
+        summed = _sums(slot, q)[docs]
+    except _CannotSum:
+        return None
+    if len(docs) > end:
+        lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
+        candidates = docs[summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest))]
+    else:
+        candidates = docs
+    if len(candidates) > MAX_CANDIDATES:
+        return None
+    exact = _whoosh_scores(slot.searcher, q, candidates)
+    if len(exact) != len(candidates):
+        return None
+    approximate = dict(zip(docs.tolist(), summed.tolist()))
+    for docnum, score in exact.items():
+        if abs(approximate[docnum] - score) > TOLERANCE * max(1.0, abs(score)):
+            return None
+    ranked = sorted(exact.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[start:end]
+
+
+def _sums(slot, q) -> np.ndarray:
+    """Each document's score of ``q`` as BM25F sums (zero where it does not match)."""
+    if isinstance(q, wq.Term):
+        return _term_scores(slot, q)
+    if isinstance(q, (wq.Or, wq.And)):
+        total = np.zeros(doc_count_all(slot))
+        for child in q.subqueries:
+            total += _sums(slot, child)
+        return total * q.boost if q.boost != 1.0 else total
+    if isinstance(q, wq.AndNot):
+        return _sums(slot, q.a)
+    if isinstance(q, wq.AndMaybe) and isinstance(q.b, wq.Phrase):
+        return _sums(slot, q.a) + _phrase_scores(slot, q.b)
+    raise _CannotSum(type(q).__name__)
+
+
+def _phrase_scores(slot, phrase) -> np.ndarray:
+    # Whoosh scores a phrase match as the sum of its words' scores, times the phrase's boost.
+    total = np.zeros(doc_count_all(slot))
+    for word in phrase.words:
+        total += _term_scores(slot, wq.Term(phrase.fieldname, word))
+    if phrase.boost != 1.0:
+        total *= phrase.boost
+    return np.where(positional_mask(slot, phrase), total, 0.0)
+
+
+def _term_scores(slot, q) -> np.ndarray:
+    searcher = slot.searcher
+    scores = np.zeros(doc_count_all(slot))
+    if (q.fieldname, q.text) not in searcher.reader():
+        return scores
+    scorer = searcher.weighting.scorer(searcher, q.fieldname, q.text)
+    if type(scorer) is not BM25FScorer:
+        raise _CannotSum(type(scorer).__name__)
+    ids, weights = postings(slot, q.fieldname, q.text)
+    lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    # Whoosh's bm25(), term by term the same arithmetic.
+    scores[ids] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+    return scores * q.boost if q.boost != 1.0 else scores
+
+
+def _whoosh_scores(searcher, q, docs: np.ndarray) -> dict[int, float]:
+    """Whoosh's score of ``q`` for each of ``docs``, from its own matchers."""
+    scores = {}
+    context = searcher.context()
+    pending = sorted(docs.tolist())
+    for leaf, offset in searcher.leaf_searchers():
+        upper = offset + leaf.doc_count_all()
+        mine = [d for d in pending if offset <= d < upper]
+        if not mine:
+            continue
+        matcher = q.matcher(leaf, context)
+        for docnum in mine:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum - offset)
+            if matcher.is_active() and matcher.id() == docnum - offset:
+                scores[docnum] = matcher.score()
+    return scores
