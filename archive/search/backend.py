@@ -53,7 +53,7 @@ from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
 from archive.search.whoosh_analysis import STEMMING_ANALYZER
-from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_positions
+from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
 from archive.search.whoosh_ranking import best_page
 from archive.search.whoosh_query import compile_filters, compile_query
 from archive.search import whoosh_tables as tables
@@ -274,8 +274,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             chosen = None
             if q is None and restriction is None:
                 docs = tables.all_docs(slot) if allowed is None else allowed
-            elif q is not None and sort == "relevance" and needs_positions(q):
-                # Phrases: matching reads positions, so match and score in one pass.
+            elif q is not None and sort == "relevance" and needs_whoosh(q):
+                # Only Whoosh's matchers match it: match and score in one pass.
                 docs, chosen = _score_all(searcher, q, restriction, allowed, start, end, deadline)
             else:
                 combined = wq.And([x for x in (q, restriction) if x is not None])
@@ -458,7 +458,7 @@ def _score_all(searcher, q, restriction, allowed, start, end, deadline=None):
 def _score_best(slot, q, docs, narrowed, start, end, deadline=None):
     """The page of the best-scored of ``docs``, the documents matching ``q`` (and the
     filters when ``narrowed``): summed with numpy when it can, else scored one by one."""
-    page = best_page(slot, q, docs, start, end)
+    page = best_page(slot, q, docs, start, end, deadline)
     if page is not None:
         return page
     top = _TopCollector(end, deadline)

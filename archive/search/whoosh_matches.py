@@ -1,7 +1,8 @@
 """The documents a compiled Whoosh query matches, as a numpy array, without scoring them.
 
-Terms' postings are combined as boolean masks over the document numbers; only queries that
-need positions (phrases) go through Whoosh's matchers.
+Terms' postings are combined as boolean masks over the document numbers, phrases checked
+from the words' positions in the documents holding all their words; anything else goes
+through Whoosh's matchers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ import numpy as np
 from whoosh import query as wq
 
 from archive.search.engine import SearchTimeout
-from archive.search.whoosh_tables import DOCNUM, doc_count_all, live_mask, postings
+from archive.search.whoosh_tables import (
+    DOCNUM,
+    POSITION_SPAN,
+    doc_count_all,
+    has_positions,
+    live_mask,
+    position_keys,
+    postings,
+)
 
 # Matches collected between two looks at the clock on the slow path.
 CLOCK_EVERY = 2048
@@ -20,13 +29,46 @@ CLOCK_EVERY = 2048
 _COMBINED = (wq.Term, wq.Or, wq.And, wq.AndNot, wq.AndMaybe, wq.ConstantScoreQuery, wq.Every)
 
 
-def needs_positions(q) -> bool:
-    """True when matching ``q`` means reading word positions (a phrase somewhere)."""
-    if not isinstance(q, _COMBINED):
+def needs_whoosh(q) -> bool:
+    """True when ``q`` has a part only Whoosh's own matchers match here (anything else
+    than terms, plain boolean operators and phrases of terms)."""
+    if word_sequence(q) is not None:
+        return False
+    if type(q) not in _COMBINED:
         return True
+    if isinstance(q, wq.Every) and q.fieldname not in (None, "", "*"):
+        return True  # "documents with this field"
+    if isinstance(q, wq.Or) and (q.minmatch or q.scale):
+        return True  # not a plain union
     if isinstance(q, wq.AndMaybe):
-        return needs_positions(q.a)
-    return any(needs_positions(child) for child in q.children())
+        return needs_whoosh(q.a)
+    return any(needs_whoosh(child) for child in q.children())
+
+
+def word_sequence(q):
+    """(field, alternatives for each place, slop) of a phrase of words, or None.
+
+    ``Phrase`` is Whoosh's SpanNear2: each word 1 to ``slop`` places after the one before.
+    ``Sequence`` nests SpanNear pairs, the same thing when every word must be next to the
+    one before (slop 1), which is the only case read here.
+    """
+    if type(q) is wq.Phrase:
+        places = [[word] for word in q.words]
+        field, slop = q.fieldname, q.slop
+    elif type(q) is wq.Sequence and q.slop == 1 and q.ordered:
+        places = []
+        for part in q.subqueries:
+            terms = [part] if type(part) is wq.Term else list(part.subqueries) if type(part) is wq.Or else None
+            if not terms or any(type(t) is not wq.Term for t in terms):
+                return None
+            places.append([t.text for t in terms])
+        fields = {t.fieldname for part in q.subqueries for t in ([part] if type(part) is wq.Term else part.subqueries)}
+        if len(fields) != 1:
+            return None
+        field, slop = fields.pop(), 1
+    else:
+        return None
+    return (field, places, slop) if places and slop >= 1 else None
 
 
 def matching_docs(slot, q, deadline=None) -> np.ndarray:
@@ -36,6 +78,11 @@ def matching_docs(slot, q, deadline=None) -> np.ndarray:
 
 def _mask(slot, q, deadline) -> np.ndarray:
     size = doc_count_all(slot)
+    sequence = word_sequence(q)
+    if sequence is not None and has_positions(slot, sequence[0]):
+        return sequence_mask(slot, *sequence)
+    if type(q) is not wq.And and needs_whoosh(q):
+        return whoosh_mask(slot, q, deadline)
     if isinstance(q, wq.Term):
         mask = np.zeros(size, dtype=bool)
         mask[postings(slot, q.fieldname, q.text)[0]] = True
@@ -55,18 +102,49 @@ def _mask(slot, q, deadline) -> np.ndarray:
         return mask
     if isinstance(q, wq.And):
         mask = np.ones(size, dtype=bool)
-        # Phrases last: once the other parts leave nothing, they need not be read at all.
-        for child in sorted(q.subqueries, key=needs_positions):
-            if not needs_positions(child):
+        # Whoosh's slow matching last: once the other parts leave nothing, it is not needed.
+        for child in sorted(q.subqueries, key=needs_whoosh):
+            if mask.any():
                 mask &= _mask(slot, child, deadline)
-            elif mask.any():
-                mask &= positional_mask(slot, child, deadline)
         return mask
-    return positional_mask(slot, q, deadline)
+    return whoosh_mask(slot, q, deadline)
 
 
-def positional_mask(slot, q, deadline=None) -> np.ndarray:
-    """Whoosh's own matching, for queries that need positions."""
+def phrase_mask(slot, q, deadline=None) -> np.ndarray:
+    """Documents matching the phrase ``q`` (see ``word_sequence``), deleted ones included."""
+    return _mask(slot, q, deadline)
+
+
+def sequence_mask(slot, field, places, slop) -> np.ndarray:
+    """Documents where a word of each place follows one of the place before, 1 to ``slop``
+    words after it."""
+    size = doc_count_all(slot)
+    candidates = np.ones(size, dtype=bool)
+    for alternatives in places:
+        here = np.zeros(size, dtype=bool)
+        for text in alternatives:
+            here[postings(slot, field, text)[0]] = True
+        candidates &= here
+    candidates &= live_mask(slot)
+    reached = None
+    for alternatives in places:
+        keys = np.unique(np.concatenate([position_keys(slot, field, t, candidates) for t in alternatives]))
+        if reached is not None:
+            # Places of this word that follow a place reached by the words before it.
+            follows = np.zeros(len(keys), dtype=bool)
+            for gap in range(1, slop + 1):
+                follows |= np.isin(keys - gap, reached, assume_unique=True)
+            keys = keys[follows]
+        reached = keys
+        if not len(reached):
+            break
+    mask = np.zeros(size, dtype=bool)
+    mask[reached // POSITION_SPAN] = True
+    return mask
+
+
+def whoosh_mask(slot, q, deadline=None) -> np.ndarray:
+    """Whoosh's own matching, for queries nothing here matches faster."""
     mask = np.zeros(doc_count_all(slot), dtype=bool)
     found = []
     for n, docnum in enumerate(slot.searcher.docs_for_query(q)):

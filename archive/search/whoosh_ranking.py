@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.whoosh_matches import positional_mask
+from archive.search.whoosh_matches import phrase_mask, word_sequence
 from archive.search.whoosh_tables import doc_count_all, length_bytes, postings
 
 # Candidates scored by Whoosh at most; past this (many equal scores) everything is scored.
@@ -32,11 +32,11 @@ class _CannotSum(Exception):
     pass
 
 
-def best_page(slot, q, docs: np.ndarray, start: int, end: int) -> list[tuple[int, float]] | None:
+def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) -> list[tuple[int, float]] | None:
     """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
     ``q``, best first and lower numbers first among equals, with their scores; or None."""
     try:
-        summed = _sums(slot, q)[docs]
+        summed = _sums(slot, q, deadline)[docs]
     except _CannotSum:
         return None
     if len(docs) > end:
@@ -57,30 +57,32 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int) -> list[tuple[int
     return ranked[start:end]
 
 
-def _sums(slot, q) -> np.ndarray:
+def _sums(slot, q, deadline=None) -> np.ndarray:
     """Each document's score of ``q`` as BM25F sums (zero where it does not match)."""
-    if isinstance(q, wq.Term):
+    if type(q) is wq.Term:
         return _term_scores(slot, q)
-    if isinstance(q, (wq.Or, wq.And)):
+    if type(q) in (wq.Or, wq.And):
         total = np.zeros(doc_count_all(slot))
         for child in q.subqueries:
-            total += _sums(slot, child)
+            total += _sums(slot, child, deadline)
         return total * q.boost if q.boost != 1.0 else total
-    if isinstance(q, wq.AndNot):
-        return _sums(slot, q.a)
-    if isinstance(q, wq.AndMaybe) and isinstance(q.b, wq.Phrase):
-        return _sums(slot, q.a) + _phrase_scores(slot, q.b)
+    if type(q) is wq.AndNot:
+        return _sums(slot, q.a, deadline)
+    if type(q) is wq.AndMaybe:
+        return _sums(slot, q.a, deadline) + _sums(slot, q.b, deadline)
+    sequence = word_sequence(q)
+    if sequence is not None:
+        # Whoosh scores a phrase match as the sum of its words' scores (a place's
+        # alternatives: those the document has), times the phrase's boost.
+        field, places, _slop = sequence
+        total = np.zeros(doc_count_all(slot))
+        for alternatives in places:
+            for text in alternatives:
+                total += _term_scores(slot, wq.Term(field, text))
+        if q.boost != 1.0:
+            total *= q.boost
+        return np.where(phrase_mask(slot, q, deadline), total, 0.0)
     raise _CannotSum(type(q).__name__)
-
-
-def _phrase_scores(slot, phrase) -> np.ndarray:
-    # Whoosh scores a phrase match as the sum of its words' scores, times the phrase's boost.
-    total = np.zeros(doc_count_all(slot))
-    for word in phrase.words:
-        total += _term_scores(slot, wq.Term(phrase.fieldname, word))
-    if phrase.boost != 1.0:
-        total *= phrase.boost
-    return np.where(positional_mask(slot, phrase), total, 0.0)
 
 
 def _term_scores(slot, q) -> np.ndarray:

@@ -8,10 +8,12 @@ searcher (``SearcherSlot.tables``, dropped whenever the searcher changes).
 from __future__ import annotations
 
 import datetime
+import pickle
 from collections import Counter
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 
 MULTI_VALUED = frozenset({"topics"})
@@ -210,3 +212,45 @@ def length_bytes(slot, fieldname) -> np.ndarray:
             parts.append(np.zeros(count, np.uint8) if column is None else np.fromiter(iter(column), np.uint8, count))
         found = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return found
+
+
+# A word's place in a document as one number: document number * POSITION_SPAN + position.
+POSITION_SPAN = 1 << 24
+
+
+def has_positions(slot, fieldname) -> bool:
+    """True when ``fieldname`` keeps word positions in the encoding ``position_keys`` reads."""
+    schema = slot.searcher.schema
+    return fieldname in schema and type(schema[fieldname].format) is Positions
+
+
+def position_keys(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
+    """Every place of one term in the documents ``within`` (a mask by number), as keys."""
+    keys = []
+    for leaf, offset in _leaves(slot):
+        if not leaf.doc_count_all() or (fieldname, text) not in leaf:
+            continue
+        matcher = leaf.postings(fieldname, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        while matcher.is_active():
+            if isinstance(matcher, W3LeafMatcher):
+                matcher._read_data()
+                block_ids = np.cumsum(np.asarray(matcher._data[0], dtype=DOCNUM)) + offset
+                matcher._read_values()
+                values = matcher._values
+                matcher._next_block()
+            else:
+                block_ids = np.array([matcher.id() + offset], dtype=DOCNUM)
+                values = [matcher.value()]
+                matcher.next()
+            for i in np.flatnonzero(within[block_ids]):
+                keys.append(int(block_ids[i]) * POSITION_SPAN + np.cumsum(_deltas(values[i])))
+    return np.concatenate(keys) if keys else np.zeros(0, dtype=DOCNUM)
+
+
+def _deltas(value: bytes) -> list:
+    # Whoosh's Positions format: a 4-byte count, then the pickled position deltas with the
+    # pickle's final "." dropped.
+    body = value[4:]
+    return pickle.loads(body if body.endswith(b".") else body + b".")
