@@ -1,8 +1,9 @@
 """The best-scored page of a relevance search without scoring every match one by one.
 
-Whoosh scores a match with a Python call per term per document. For queries of terms and
-boolean operators the same BM25F sums are computed here for every match at once, with
-numpy, from the postings' weights and the field-length columns; they pick a few candidates
+Whoosh scores a match with a Python call per term per document. For queries of terms,
+boolean operators and phrases the same BM25F sums are computed here for every match at
+once, with numpy, from the postings' weights and the field-length columns (a phrase adds
+its words' scores where it matches, as Whoosh's span matchers do); they pick candidates
 (every document within a hair of the page's lowest score, so a different order of
 floating-point additions cannot leave one out), and only those are scored by Whoosh's own
 matchers. The page is what scoring every match gives; ``best_page`` returns None (score
@@ -41,7 +42,8 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
         return None
     if len(docs) > end:
         lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
-        candidates = docs[summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest))]
+        chosen = summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest))
+        candidates, summed = docs[chosen], summed[chosen]
     else:
         candidates = docs
     if len(candidates) > MAX_CANDIDATES:
@@ -49,9 +51,8 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     exact = _whoosh_scores(slot.searcher, q, candidates)
     if len(exact) != len(candidates):
         return None
-    approximate = dict(zip(docs.tolist(), summed.tolist()))
-    for docnum, score in exact.items():
-        if abs(approximate[docnum] - score) > TOLERANCE * max(1.0, abs(score)):
+    for docnum, approximate in zip(candidates.tolist(), summed.tolist()):
+        if abs(approximate - exact[docnum]) > TOLERANCE * max(1.0, abs(exact[docnum])):
             return None
     ranked = sorted(exact.items(), key=lambda item: (-item[1], item[0]))
     return ranked[start:end]
