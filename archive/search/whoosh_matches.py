@@ -104,43 +104,47 @@ def _mask(slot, q, deadline) -> np.ndarray:
         mask = np.ones(size, dtype=bool)
         # Whoosh's slow matching last: once the other parts leave nothing, it is not needed.
         for child in sorted(q.subqueries, key=needs_whoosh):
-            if mask.any():
-                mask &= _mask(slot, child, deadline)
+            if not mask.any():
+                break
+            # A phrase is checked only where the other parts already match.
+            mask &= phrase_mask(slot, child, mask, deadline) if word_sequence(child) else _mask(slot, child, deadline)
         return mask
     return whoosh_mask(slot, q, deadline)
 
 
-def phrase_mask(slot, q, deadline=None) -> np.ndarray:
-    """Documents matching the phrase ``q`` (see ``word_sequence``), deleted ones included."""
-    return _mask(slot, q, deadline)
+def phrase_mask(slot, q, within: np.ndarray, deadline=None) -> np.ndarray:
+    """Documents of the mask ``within`` matching the phrase ``q`` (see ``word_sequence``)."""
+    sequence = word_sequence(q)
+    if sequence is not None and has_positions(slot, sequence[0]):
+        return sequence_mask(slot, *sequence, within=within)
+    return whoosh_mask(slot, q, deadline) & within
 
 
-def sequence_mask(slot, field, places, slop) -> np.ndarray:
-    """Documents where a word of each place follows one of the place before, 1 to ``slop``
-    words after it."""
+def sequence_mask(slot, field, places, slop, within=None) -> np.ndarray:
+    """Documents (of the mask ``within`` if given) where a word of each place follows one
+    of the place before, 1 to ``slop`` words after it."""
     size = doc_count_all(slot)
-    candidates = np.ones(size, dtype=bool)
+    alive = live_mask(slot).copy() if within is None else within & live_mask(slot)
     for alternatives in places:
         here = np.zeros(size, dtype=bool)
         for text in alternatives:
             here[postings(slot, field, text)[0]] = True
-        candidates &= here
-    candidates &= live_mask(slot)
+        alive &= here
     reached = None
     for alternatives in places:
-        keys = np.unique(np.concatenate([position_keys(slot, field, t, candidates) for t in alternatives]))
+        if not alive.any():
+            break
+        # Positions are read only in documents where the words so far are in sequence.
+        keys = np.unique(np.concatenate([position_keys(slot, field, t, alive) for t in alternatives]))
         if reached is not None:
-            # Places of this word that follow a place reached by the words before it.
             follows = np.zeros(len(keys), dtype=bool)
             for gap in range(1, slop + 1):
                 follows |= np.isin(keys - gap, reached, assume_unique=True)
             keys = keys[follows]
         reached = keys
-        if not len(reached):
-            break
-    mask = np.zeros(size, dtype=bool)
-    mask[reached // POSITION_SPAN] = True
-    return mask
+        alive = np.zeros(size, dtype=bool)
+        alive[reached // POSITION_SPAN] = True
+    return alive
 
 
 def whoosh_mask(slot, q, deadline=None) -> np.ndarray:

@@ -37,7 +37,9 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
     ``q``, best first and lower numbers first among equals, with their scores; or None."""
     try:
-        summed = _sums(slot, q, deadline)[docs]
+        within = np.zeros(doc_count_all(slot), dtype=bool)
+        within[docs] = True
+        summed = _sums(slot, q, within, deadline)[docs]
     except _CannotSum:
         return None
     if len(docs) > end:
@@ -58,19 +60,20 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     return ranked[start:end]
 
 
-def _sums(slot, q, deadline=None) -> np.ndarray:
+def _sums(slot, q, within, deadline=None) -> np.ndarray:
+    # ``within``: the documents whose sums are wanted (a mask); phrases are checked only there.
     """Each document's score of ``q`` as BM25F sums (zero where it does not match)."""
     if type(q) is wq.Term:
         return _term_scores(slot, q)
     if type(q) in (wq.Or, wq.And):
         total = np.zeros(doc_count_all(slot))
         for child in q.subqueries:
-            total += _sums(slot, child, deadline)
+            total += _sums(slot, child, within, deadline)
         return total * q.boost if q.boost != 1.0 else total
     if type(q) is wq.AndNot:
-        return _sums(slot, q.a, deadline)
+        return _sums(slot, q.a, within, deadline)
     if type(q) is wq.AndMaybe:
-        return _sums(slot, q.a, deadline) + _sums(slot, q.b, deadline)
+        return _sums(slot, q.a, within, deadline) + _sums(slot, q.b, within, deadline)
     sequence = word_sequence(q)
     if sequence is not None:
         # Whoosh scores a phrase match as the sum of its words' scores (a place's
@@ -82,7 +85,7 @@ def _sums(slot, q, deadline=None) -> np.ndarray:
                 total += _term_scores(slot, wq.Term(field, text))
         if q.boost != 1.0:
             total *= q.boost
-        return np.where(phrase_mask(slot, q, deadline), total, 0.0)
+        return np.where(phrase_mask(slot, q, within, deadline), total, 0.0)
     raise _CannotSum(type(q).__name__)
 
 

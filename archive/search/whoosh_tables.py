@@ -244,9 +244,12 @@ def position_keys(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
                 block_ids = np.array([matcher.id() + offset], dtype=DOCNUM)
                 values = [matcher.value()]
                 matcher.next()
-            for i in np.flatnonzero(within[block_ids]):
-                keys.append(int(block_ids[i]) * POSITION_SPAN + np.cumsum(_deltas(values[i])))
-    return np.concatenate(keys) if keys else np.zeros(0, dtype=DOCNUM)
+            for i in np.flatnonzero(within[block_ids]).tolist():
+                place = int(block_ids[i]) * POSITION_SPAN
+                for delta in _deltas(values[i]):
+                    place += delta
+                    keys.append(place)
+    return np.array(keys, dtype=DOCNUM)
 
 
 def _deltas(value: bytes) -> list:
