@@ -267,7 +267,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """
         deadline = time.monotonic() + time_limit if time_limit else None
         self._ready()
-        with searching(self.store) as slot:
+        with searching(self.store) as slot, tables.one_search(slot):
             searcher = slot.searcher
             restriction = wq.And(list(filters)) if len(filters) > 1 else (filters[0] if filters else None)
             allowed = tables.days_within(slot, days) if days else None

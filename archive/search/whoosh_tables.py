@@ -7,6 +7,7 @@ searcher (``SearcherSlot.tables``, dropped whenever the searcher changes).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import pickle
 from collections import Counter
@@ -163,9 +164,30 @@ def first_in_order(slot, docs: np.ndarray, order: str, start: int, end: int) -> 
     return [int(d) for d in docs[ordered[start:end]]]
 
 
+@contextlib.contextmanager
+def one_search(slot):
+    """Inside, each term's postings are read once however often the search asks for them
+    (matching, then ranking); forgotten afterwards."""
+    slot.tables["this-search"] = {}
+    try:
+        yield
+    finally:
+        slot.tables.pop("this-search", None)
+
+
 def postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
     """Global document numbers and weights of one term's postings, deleted documents
     included (the live mask drops them)."""
+    remembered = slot.tables.get("this-search")
+    if remembered is None:
+        return _read_postings(slot, fieldname, text)
+    found = remembered.get((fieldname, text))
+    if found is None:
+        found = remembered[(fieldname, text)] = _read_postings(slot, fieldname, text)
+    return found
+
+
+def _read_postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
     ids, weights = [], []
     for leaf, offset in _leaves(slot):
         if not leaf.doc_count_all() or (fieldname, text) not in leaf:
