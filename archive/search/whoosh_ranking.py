@@ -21,7 +21,7 @@ from whoosh.util.numeric import byte_to_length
 from archive.search.whoosh_matches import phrase_mask, word_sequence
 from archive.search.whoosh_tables import doc_count_all, length_bytes, postings
 
-# Candidates scored by Whoosh at most; past this (many equal scores) everything is scored.
+# Candidates scored by Whoosh at most; past this everything is scored.
 MAX_CANDIDATES = 2000
 # Relative difference allowed between the summed and Whoosh's score of one document:
 # orders of addition differ in the last bits, a wrong sum by far more.
@@ -36,11 +36,14 @@ class _CannotSum(Exception):
 def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) -> list[tuple[int, float]] | None:
     """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
     ``q``, best first and lower numbers first among equals, with their scores; or None."""
+    within = np.zeros(doc_count_all(slot), dtype=bool)
+    within[docs] = True
+    parts: list[np.ndarray] = []
     try:
-        within = np.zeros(doc_count_all(slot), dtype=bool)
-        within[docs] = True
-        summed = _sums(slot, q, within, deadline)[docs]
+        summed = _sums(slot, q, within, parts, deadline)[docs]
     except _CannotSum:
+        return None
+    if not parts:
         return None
     if len(docs) > end:
         lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
@@ -48,44 +51,53 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
         candidates, summed = docs[chosen], summed[chosen]
     else:
         candidates = docs
-    if len(candidates) > MAX_CANDIDATES:
+    # Documents with the same score from every term get the same score from Whoosh: one of
+    # each such group is enough (many tie on a query of common words).
+    signatures = np.stack([part[candidates] for part in parts], axis=1)
+    _unique, first, group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
+    if len(first) > MAX_CANDIDATES:
         return None
-    exact = _whoosh_scores(slot.searcher, q, candidates)
-    if len(exact) != len(candidates):
+    exact = _whoosh_scores(slot.searcher, q, candidates[first])
+    if len(exact) != len(first):
         return None
-    for docnum, approximate in zip(candidates.tolist(), summed.tolist()):
-        if abs(approximate - exact[docnum]) > TOLERANCE * max(1.0, abs(exact[docnum])):
-            return None
-    ranked = sorted(exact.items(), key=lambda item: (-item[1], item[0]))
-    return ranked[start:end]
+    scores = np.array([exact[d] for d in candidates[first].tolist()])
+    if np.any(np.abs(summed[first] - scores) > TOLERANCE * np.maximum(1.0, np.abs(scores))):
+        return None
+    scores = scores[group.reshape(-1)]
+    ranked = np.lexsort((candidates, -scores))[start:end]
+    return [(int(candidates[i]), float(scores[i])) for i in ranked]
 
 
-def _sums(slot, q, within, deadline=None) -> np.ndarray:
-    # ``within``: the documents whose sums are wanted (a mask); phrases are checked only there.
-    """Each document's score of ``q`` as BM25F sums (zero where it does not match)."""
+def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
+    """Each document's score of ``q`` as BM25F sums (zero where it does not match), for the
+    documents of the mask ``within`` (phrases are checked only there); each term's scores
+    are added to ``parts``."""
     if type(q) is wq.Term:
-        return _term_scores(slot, q)
+        scores = _term_scores(slot, q)
+        parts.append(scores)
+        return scores
     if type(q) in (wq.Or, wq.And):
         total = np.zeros(doc_count_all(slot))
         for child in q.subqueries:
-            total += _sums(slot, child, within, deadline)
+            total += _sums(slot, child, within, parts, deadline)
         return total * q.boost if q.boost != 1.0 else total
     if type(q) is wq.AndNot:
-        return _sums(slot, q.a, within, deadline)
+        return _sums(slot, q.a, within, parts, deadline)
     if type(q) is wq.AndMaybe:
-        return _sums(slot, q.a, within, deadline) + _sums(slot, q.b, within, deadline)
+        return _sums(slot, q.a, within, parts, deadline) + _sums(slot, q.b, within, parts, deadline)
     sequence = word_sequence(q)
     if sequence is not None:
         # Whoosh scores a phrase match as the sum of its words' scores (a place's
         # alternatives: those the document has), times the phrase's boost.
         field, places, _slop = sequence
+        matched = phrase_mask(slot, q, within, deadline)
         total = np.zeros(doc_count_all(slot))
         for alternatives in places:
             for text in alternatives:
-                total += _term_scores(slot, wq.Term(field, text))
-        if q.boost != 1.0:
-            total *= q.boost
-        return np.where(phrase_mask(slot, q, within, deadline), total, 0.0)
+                scores = np.where(matched, _term_scores(slot, wq.Term(field, text)), 0.0)
+                parts.append(scores)
+                total += scores
+        return total * q.boost if q.boost != 1.0 else total
     raise _CannotSum(type(q).__name__)
 
 
