@@ -282,6 +282,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 docs = matching_docs(slot, combined, deadline)
                 if allowed is not None:
                     docs = np.intersect1d(docs, allowed, assume_unique=True)
+            if deadline is not None and time.monotonic() > deadline:
+                raise SearchTimeout
             hits = Hits(total=len(docs))
             everything = docs is tables.all_docs(slot)
             for name in facets:
@@ -294,6 +296,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             elif chosen is None:
                 order = sort if sort in ("oldest", "added") else "newest"
                 chosen = [(d, 0.0) for d in tables.first_in_order(slot, docs, order, start, end)]
+            if deadline is not None and time.monotonic() > deadline:
+                raise SearchTimeout
             hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
             return hits
 

@@ -18,6 +18,7 @@ from archive.search.whoosh_tables import (
     POSITION_SPAN,
     doc_count_all,
     has_positions,
+    ids_within,
     live_mask,
     position_keys,
     postings,
@@ -125,10 +126,15 @@ def sequence_mask(slot, field, places, slop, within=None) -> np.ndarray:
     of the place before, 1 to ``slop`` words after it."""
     size = doc_count_all(slot)
     alive = live_mask(slot).copy() if within is None else within & live_mask(slot)
-    for alternatives in places:
+    reader = slot.searcher.reader()
+    # The rarest place first; the others are read only in blocks holding a document left.
+    by_rarity = sorted(places, key=lambda texts: sum(reader.doc_frequency(field, t) for t in texts))
+    for n, alternatives in enumerate(by_rarity):
+        if not alive.any():
+            return alive
         here = np.zeros(size, dtype=bool)
         for text in alternatives:
-            here[postings(slot, field, text)[0]] = True
+            here[postings(slot, field, text)[0] if n == 0 else ids_within(slot, field, text, alive)] = True
         alive &= here
     reached = None
     for alternatives in places:

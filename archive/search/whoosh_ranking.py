@@ -19,7 +19,7 @@ from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
 from archive.search.whoosh_matches import phrase_mask, word_sequence
-from archive.search.whoosh_tables import doc_count_all, length_bytes, postings
+from archive.search.whoosh_tables import doc_count_all, length_bytes, postings_within
 
 # Candidates scored by Whoosh at most; past this everything is scored.
 MAX_CANDIDATES = 2000
@@ -73,7 +73,7 @@ def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
     documents of the mask ``within`` (phrases are checked only there); each term's scores
     are added to ``parts``."""
     if type(q) is wq.Term:
-        scores = _term_scores(slot, q)
+        scores = _term_scores(slot, q, within)
         parts.append(scores)
         return scores
     if type(q) in (wq.Or, wq.And):
@@ -94,14 +94,14 @@ def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
         total = np.zeros(doc_count_all(slot))
         for alternatives in places:
             for text in alternatives:
-                scores = np.where(matched, _term_scores(slot, wq.Term(field, text)), 0.0)
+                scores = np.where(matched, _term_scores(slot, wq.Term(field, text), within), 0.0)
                 parts.append(scores)
                 total += scores
         return total * q.boost if q.boost != 1.0 else total
     raise _CannotSum(type(q).__name__)
 
 
-def _term_scores(slot, q) -> np.ndarray:
+def _term_scores(slot, q, within) -> np.ndarray:
     searcher = slot.searcher
     scores = np.zeros(doc_count_all(slot))
     if (q.fieldname, q.text) not in searcher.reader():
@@ -109,7 +109,7 @@ def _term_scores(slot, q) -> np.ndarray:
     scorer = searcher.weighting.scorer(searcher, q.fieldname, q.text)
     if type(scorer) is not BM25FScorer:
         raise _CannotSum(type(scorer).__name__)
-    ids, weights = postings(slot, q.fieldname, q.text)
+    ids, weights = postings_within(slot, q.fieldname, q.text, within)
     lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     # Whoosh's bm25(), term by term the same arithmetic.

@@ -246,31 +246,79 @@ def has_positions(slot, fieldname) -> bool:
     return fieldname in schema and type(schema[fieldname].format) is Positions
 
 
-def position_keys(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
-    """Every place of one term in the documents ``within`` (a mask by number), as keys."""
-    keys = []
+def _blocks_within(slot, fieldname, text, within: np.ndarray, values: bool):
+    """(global ids, weights, values or None) of each postings block of one term that holds
+    a document of the mask ``within``; other blocks are skipped unread (a block's header
+    gives its last document number)."""
+    before = np.concatenate(([0], np.cumsum(within)))
     for leaf, offset in _leaves(slot):
         if not leaf.doc_count_all() or (fieldname, text) not in leaf:
             continue
         matcher = leaf.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
+        first = offset
         while matcher.is_active():
             if isinstance(matcher, W3LeafMatcher):
+                last = offset + matcher._maxid
+                if before[last + 1] == before[first]:
+                    first = last + 1
+                    matcher._next_block()
+                    continue
+                first = last + 1
                 matcher._read_data()
                 block_ids = np.cumsum(np.asarray(matcher._data[0], dtype=DOCNUM)) + offset
-                matcher._read_values()
-                values = matcher._values
+                if values:
+                    matcher._read_values()
+                yield block_ids, _block_weights(matcher._data[1], len(block_ids)), matcher._values if values else None
                 matcher._next_block()
             else:
-                block_ids = np.array([matcher.id() + offset], dtype=DOCNUM)
-                values = [matcher.value()]
+                yield (
+                    np.array([matcher.id() + offset], dtype=DOCNUM),
+                    np.array([matcher.weight()], dtype=np.float64),
+                    [matcher.value()] if values else None,
+                )
                 matcher.next()
-            for i in np.flatnonzero(within[block_ids]).tolist():
-                place = int(block_ids[i]) * POSITION_SPAN
-                for delta in _deltas(values[i]):
-                    place += delta
-                    keys.append(place)
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    # A block's weights: None (all 1), one number for the block, or one per posting.
+    if weights is None or isinstance(weights, float):
+        return np.full(count, 1.0 if weights is None else weights)
+    return np.asarray(weights, dtype=np.float64)
+
+
+def postings_within(slot, fieldname, text, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights of one term's postings in the documents ``within``."""
+    remembered = slot.tables.get("this-search", {}).get((fieldname, text))
+    if remembered is not None:
+        ids, weights = remembered
+        kept = within[ids]
+        return ids[kept], weights[kept]
+    ids, weights = [], []
+    for block_ids, block_weights, _values in _blocks_within(slot, fieldname, text, within, False):
+        kept = within[block_ids]
+        ids.append(block_ids[kept])
+        weights.append(block_weights[kept])
+    if not ids:
+        return np.zeros(0, dtype=DOCNUM), np.zeros(0)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def ids_within(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
+    """The documents of the mask ``within`` holding one term."""
+    return postings_within(slot, fieldname, text, within)[0]
+
+
+def position_keys(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
+    """Every place of one term in the documents ``within`` (a mask by number), as keys."""
+    keys = []
+    for block_ids, _weights, values in _blocks_within(slot, fieldname, text, within, True):
+        for i in np.flatnonzero(within[block_ids]).tolist():
+            place = int(block_ids[i]) * POSITION_SPAN
+            for delta in _deltas(values[i]):
+                place += delta
+                keys.append(place)
     return np.array(keys, dtype=DOCNUM)
 
 
