@@ -31,10 +31,9 @@ _COMBINED = (wq.Term, wq.Or, wq.And, wq.AndNot, wq.AndMaybe, wq.ConstantScoreQue
 
 
 def needs_whoosh(q) -> bool:
-    """True when ``q`` has a part only Whoosh's own matchers match here (anything else
-    than terms, plain boolean operators and phrases of terms)."""
-    if word_sequence(q) is not None:
-        return False
+    """True when ``q`` has a part matched by Whoosh's own matchers: anything else than
+    terms and plain boolean operators. (A phrase among all the documents is matched faster
+    by Whoosh; among a few, by ``phrase_mask``: see ``_mask``.)"""
     if type(q) not in _COMBINED:
         return True
     if isinstance(q, wq.Every) and q.fieldname not in (None, "", "*"):
@@ -79,9 +78,6 @@ def matching_docs(slot, q, deadline=None) -> np.ndarray:
 
 def _mask(slot, q, deadline) -> np.ndarray:
     size = doc_count_all(slot)
-    sequence = word_sequence(q)
-    if sequence is not None and has_positions(slot, sequence[0]):
-        return sequence_mask(slot, *sequence)
     if type(q) is not wq.And and needs_whoosh(q):
         return whoosh_mask(slot, q, deadline)
     if isinstance(q, wq.Term):
