@@ -16,9 +16,6 @@ stock backend it
 
 from __future__ import annotations
 
-import datetime
-import functools
-import heapq
 import itertools
 import os
 import shutil
@@ -33,6 +30,7 @@ from haystack.exceptions import SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier
 from haystack.utils.app_loading import haystack_get_model
+import numpy as np
 from whoosh import fields as wf
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
@@ -55,12 +53,14 @@ from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
 from archive.search.whoosh_analysis import STEMMING_ANALYZER
+from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
+from archive.search.whoosh_ranking import best_page
 from archive.search.whoosh_query import compile_filters, compile_query
+from archive.search import whoosh_tables as tables
 
 __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
            "SearchTimeout", "get_backend"]
 
-MULTI_VALUED = frozenset({"topics"})
 # Processes that write a rebuilt index (ARCHIVE_INDEX_PROCS; default: the cores, at most 4).
 INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_count() or 1))
 # Live turns from which a rebuild uses several processes.
@@ -262,33 +262,42 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         ``days`` an inclusive (first, last) range of date ordinals.
 
         The count and the facet counts cover every matching document and do not depend on
-        the sort order or the page. A relevance search matches and scores in one pass.
-        Matching that takes longer than ``time_limit`` seconds raises SearchTimeout.
+        the sort order or the page. Matching that takes longer than ``time_limit`` seconds
+        raises SearchTimeout.
         """
         deadline = time.monotonic() + time_limit if time_limit else None
         self._ready()
-        with searching(self.store) as slot:
+        with searching(self.store) as slot, tables.one_search(slot):
             searcher = slot.searcher
             restriction = wq.And(list(filters)) if len(filters) > 1 else (filters[0] if filters else None)
-            allowed = _day_set(slot, days) if days else None
+            allowed = tables.days_within(slot, days) if days else None
             chosen = None
-            if q is not None and sort == "relevance":
-                docs, chosen = _score(searcher, q, restriction, allowed, start, end, deadline)
-            elif q is None and restriction is None:
-                docs = _all_docs(slot) if allowed is None else allowed
+            if q is None and restriction is None:
+                docs = tables.all_docs(slot) if allowed is None else allowed
+            elif q is not None and sort == "relevance" and needs_whoosh(q):
+                # Only Whoosh's matchers match it: match and score in one pass.
+                docs, chosen = _score_all(searcher, q, restriction, allowed, start, end, deadline)
             else:
                 combined = wq.And([x for x in (q, restriction) if x is not None])
-                docs = _docs_within(searcher, combined, deadline)
+                docs = matching_docs(slot, combined, deadline)
                 if allowed is not None:
-                    docs &= allowed
+                    docs = np.intersect1d(docs, allowed, assume_unique=True)
+            if deadline is not None and time.monotonic() > deadline:
+                raise SearchTimeout
             hits = Hits(total=len(docs))
+            everything = docs is tables.all_docs(slot)
             for name in facets:
-                hits.facets[name] = self._count(slot, name, docs)
-            if not docs or end <= start:
+                hits.facets[name] = _facet_counts(slot, name, docs, everything)
+            if not len(docs) or end <= start:
                 return hits
-            if chosen is None:
-                rank = _rank_table(slot, sort if sort in ("oldest", "added") else "newest")
-                chosen = [(d, 0.0) for d in heapq.nsmallest(end, docs, key=rank.__getitem__)[start:end]]
+            if chosen is None and sort == "relevance" and q is not None:
+                narrowed = restriction is not None or allowed is not None
+                chosen = _score_best(slot, q, docs, narrowed, start, end, deadline)
+            elif chosen is None:
+                order = sort if sort in ("oldest", "added") else "newest"
+                chosen = [(d, 0.0) for d in tables.first_in_order(slot, docs, order, start, end)]
+            if deadline is not None and time.monotonic() > deadline:
+                raise SearchTimeout
             hits.page = [(searcher.stored_fields(docnum), score) for docnum, score in chosen]
             return hits
 
@@ -297,22 +306,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._ready()
         with searching(self.store) as slot:
             return slot.searcher.doc_count()
-
-    def _count(self, slot, name, docs) -> Counter:
-        values = _column_table(slot, name)
-        if docs is _all_docs(slot):
-            cached = slot.tables.get(("all-counts", name))
-            if cached is not None:
-                return cached
-        picked = map(values.__getitem__, docs)
-        if name in MULTI_VALUED:
-            counts = Counter(itertools.chain.from_iterable(picked))
-        else:
-            counts = Counter(picked)
-        counts.pop("", None)
-        if docs is _all_docs(slot):
-            slot.tables[("all-counts", name)] = counts
-        return counts
 
     @log_query
     def search(
@@ -414,134 +407,68 @@ def compare(report: IndexReport, expected, indexed: dict[int, tuple[str, int]]) 
     return report
 
 
-# Matches collected between two looks at the clock.
-_CLOCK_EVERY = 2048
+def _facet_counts(slot, name, docs, everything: bool) -> Counter:
+    if not everything:
+        return tables.facet_counts(slot, name, docs)
+    # Browsing with no words and no filters counts the same documents every time.
+    key = ("all-counts", name)
+    counts = slot.tables.get(key)
+    if counts is None:
+        counts = slot.tables[key] = tables.facet_counts(slot, name, docs)
+    return Counter(counts)
 
 
-def _docs_within(searcher, q, deadline) -> set:
-    """Every document matching ``q``, stopping with SearchTimeout past ``deadline``."""
-    docs = set()
-    for n, docnum in enumerate(searcher.docs_for_query(q)):
-        docs.add(docnum)
-        if deadline is not None and n % _CLOCK_EVERY == 0 and time.monotonic() > deadline:
-            raise SearchTimeout
-    return docs
+class _TopCollector(TopCollector):
+    """Whoosh's top-N collector scoring every match, stopping with SearchTimeout past
+    ``deadline``; with ``counting`` it also remembers every matching document."""
 
-
-class _CountingTopCollector(TopCollector):
-    """Keeps the best ``limit`` documents and remembers every matching document number, so
-    one pass over the postings gives the page, the exact count and the facet input."""
-
-    def __init__(self, limit, deadline=None):
+    def __init__(self, limit, deadline=None, counting=False):
         super().__init__(limit=limit, usequality=False)
+        self.counting = counting
         self.matched = []
+        self.seen = 0
         self.deadline = deadline
 
     def _collect(self, global_docnum, score):
-        self.matched.append(global_docnum)
-        if self.deadline is not None and len(self.matched) % _CLOCK_EVERY == 1 and time.monotonic() > self.deadline:
+        self.seen += 1
+        if self.counting:
+            self.matched.append(global_docnum)
+        if self.deadline is not None and self.seen % CLOCK_EVERY == 1 and time.monotonic() > self.deadline:
             raise SearchTimeout
         result = super()._collect(global_docnum, score)
         # Whoosh would raise the minimum score as the heap fills and then prune postings
-        # that cannot reach it, which loses documents from the count: keep it at zero.
+        # that cannot reach it, which loses documents from the count (and, in Whoosh 2.7,
+        # can lose a document from the top too): keep it at zero.
         self.minscore = 0
         return result
 
 
-def _score(searcher, q, restriction, allowed, start, end, deadline=None):
-    if allowed is not None and not allowed:
+def _score_all(searcher, q, restriction, allowed, start, end, deadline=None):
+    """Every document matching ``q`` within the filters (sorted numbers), and the page of
+    the best-scored ones, in one pass over the postings."""
+    if allowed is not None and not len(allowed):
         # Whoosh's filter collector reads an empty allowed set as "no filter at all".
-        return set(), []
+        return allowed, []
     if restriction is not None:
         # Filters restrict without changing any score.
         q = wq.And([q, wq.ConstantScoreQuery(restriction, 0.0)])
-    top = _CountingTopCollector(max(end, 1), deadline)
-    collector = top if allowed is None else FilterCollector(top, allow=allowed)
+    top = _TopCollector(max(end, 1), deadline, counting=True)
+    collector = top if allowed is None else FilterCollector(top, allow=set(allowed.tolist()))
     searcher.search_with_collector(q, collector)
-    results = collector.results()
-    chosen = [(hit.docnum, hit.score or 0.0) for hit in results[start:end]]
-    return set(top.matched), chosen
+    chosen = [(hit.docnum, hit.score or 0.0) for hit in collector.results()[start:end]]
+    return np.unique(np.array(top.matched, dtype=tables.DOCNUM)), chosen
 
 
-def _day_set(slot, days) -> set:
-    """Documents whose transcript date falls in the inclusive ordinal range ``days``."""
-    first, last = days
-    day = _raw_column(slot, "day")
-    return {d for d in _all_docs(slot) if first <= day[d] <= last}
-
-
-# -- per-searcher tables ----------------------------------------------------------------------
-
-
-def _leaves(searcher):
-    reader = searcher.reader()
-    return reader.leaf_readers()
-
-
-def _all_docs(slot):
-    docs = slot.tables.get("all-docs")
-    if docs is None:
-        docs = slot.tables["all-docs"] = set(slot.searcher.reader().all_doc_ids())
-    return docs
-
-
-def _raw_column(slot, name) -> list:
-    key = ("column", name)
-    values = slot.tables.get(key)
-    if values is None:
-        values = []
-        for leaf, _offset in _leaves(slot.searcher):
-            # An index with no documents yet has a single empty reader, which has no columns.
-            if leaf.doc_count_all():
-                values.extend(leaf.column_reader(name, translate=True))
-        slot.tables[key] = values
-    return values
-
-
-def _column_table(slot, name) -> list:
-    """Each document's value of a facet field, indexed by document number."""
-    if name == "month":
-        key = ("derived", name)
-        values = slot.tables.get(key)
-        if values is None:
-            values = slot.tables[key] = [_month_of(day) if day else "" for day in _raw_column(slot, "day")]
-        return values
-    if name not in MULTI_VALUED:
-        return _raw_column(slot, name)
-    key = ("split", name)
-    values = slot.tables.get(key)
-    if values is None:
-        values = slot.tables[key] = [tuple(v.split()) if v else () for v in _raw_column(slot, name)]
-    return values
-
-
-@functools.lru_cache(maxsize=20_000)
-def _month_of(day: int) -> str:
-    date = datetime.date.fromordinal(day)
-    return f"{date.year:04d}-{date.month:02d}"
-
-
-def _rank_table(slot, order: str) -> list[int]:
-    """Each document's place in the newest-first or oldest-first order of events (undated
-    last), or in the order transcripts were added (the highest primary key first)."""
-    key = ("rank", order)
-    rank = slot.tables.get(key)
-    if rank is None:
-        day = _raw_column(slot, "day")
-        undated = _raw_column(slot, "undated")
-        transcript = _raw_column(slot, "transcript_pk")
-        position = _raw_column(slot, "position")
-        if order == "added":
-            ordered = sorted(range(len(day)), key=lambda d: (-transcript[d], position[d]))
-        elif order == "newest":
-            ordered = sorted(range(len(day)), key=lambda d: (undated[d], -day[d], -transcript[d], position[d]))
-        else:
-            ordered = sorted(range(len(day)), key=lambda d: (undated[d], day[d], transcript[d], position[d]))
-        rank = [0] * len(day)
-        for place, docnum in enumerate(ordered):
-            rank[docnum] = place
-        slot.tables[key] = rank
-    return rank
+def _score_best(slot, q, docs, narrowed, start, end, deadline=None):
+    """The page of the best-scored of ``docs``, the documents matching ``q`` (and the
+    filters when ``narrowed``): summed with numpy when it can, else scored one by one."""
+    page = best_page(slot, q, docs, start, end, deadline)
+    if page is not None:
+        return page
+    top = _TopCollector(end, deadline)
+    collector = FilterCollector(top, allow=set(docs.tolist())) if narrowed else top
+    slot.searcher.search_with_collector(q, collector)
+    return [(hit.docnum, hit.score or 0.0) for hit in collector.results()[start:end]]
 
 
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):

@@ -1,0 +1,137 @@
+"""The best-scored page of a relevance search without scoring every match one by one.
+
+Whoosh scores a match with a Python call per term per document. For queries of terms,
+boolean operators and phrases the same BM25F sums are computed here for every match at
+once, with numpy, from the postings' weights and the field-length columns (a phrase adds
+its words' scores where it matches, as Whoosh's span matchers do); they pick candidates
+(every document within a hair of the page's lowest score, so a different order of
+floating-point additions cannot leave one out), and only those are scored by Whoosh's own
+matchers. The page is what scoring every match gives; ``best_page`` returns None (score
+everything the slow way) for queries it cannot sum, when too many documents tie, and when
+a candidate's sum and Whoosh's score disagree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
+
+from archive.search.whoosh_matches import phrase_mask, word_sequence
+from archive.search.whoosh_tables import doc_count_all, length_bytes, postings_within
+
+# Candidates scored by Whoosh at most; past this everything is scored.
+MAX_CANDIDATES = 2000
+# Relative difference allowed between the summed and Whoosh's score of one document:
+# orders of addition differ in the last bits, a wrong sum by far more.
+TOLERANCE = 1e-9
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class _CannotSum(Exception):
+    pass
+
+
+def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) -> list[tuple[int, float]] | None:
+    """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
+    ``q``, best first and lower numbers first among equals, with their scores; or None."""
+    within = np.zeros(doc_count_all(slot), dtype=bool)
+    within[docs] = True
+    parts: list[np.ndarray] = []
+    try:
+        summed = _sums(slot, q, within, parts, deadline)[docs]
+    except _CannotSum:
+        return None
+    if not parts:
+        return None
+    if len(docs) > end:
+        lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
+        chosen = summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest))
+        candidates, summed = docs[chosen], summed[chosen]
+    else:
+        candidates = docs
+    # Documents with the same score from every term get the same score from Whoosh: one of
+    # each such group is enough (many tie on a query of common words).
+    signatures = np.stack([part[candidates] for part in parts], axis=1)
+    _unique, first, group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
+    if len(first) > MAX_CANDIDATES:
+        return None
+    exact = _whoosh_scores(slot.searcher, q, candidates[first])
+    if len(exact) != len(first):
+        return None
+    scores = np.array([exact[d] for d in candidates[first].tolist()])
+    if np.any(np.abs(summed[first] - scores) > TOLERANCE * np.maximum(1.0, np.abs(scores))):
+        return None
+    scores = scores[group.reshape(-1)]
+    ranked = np.lexsort((candidates, -scores))[start:end]
+    return [(int(candidates[i]), float(scores[i])) for i in ranked]
+
+
+def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
+    """Each document's score of ``q`` as BM25F sums (zero where it does not match), for the
+    documents of the mask ``within`` (phrases are checked only there); each term's scores
+    are added to ``parts``."""
+    if type(q) is wq.Term:
+        scores = _term_scores(slot, q, within)
+        parts.append(scores)
+        return scores
+    if type(q) in (wq.Or, wq.And):
+        total = np.zeros(doc_count_all(slot))
+        for child in q.subqueries:
+            total += _sums(slot, child, within, parts, deadline)
+        return total * q.boost if q.boost != 1.0 else total
+    if type(q) is wq.AndNot:
+        return _sums(slot, q.a, within, parts, deadline)
+    if type(q) is wq.AndMaybe:
+        return _sums(slot, q.a, within, parts, deadline) + _sums(slot, q.b, within, parts, deadline)
+    sequence = word_sequence(q)
+    if sequence is not None:
+        # Whoosh scores a phrase match as the sum of its words' scores (a place's
+        # alternatives: those the document has), times the phrase's boost.
+        field, places, _slop = sequence
+        matched = phrase_mask(slot, q, within, deadline)
+        total = np.zeros(doc_count_all(slot))
+        for alternatives in places:
+            for text in alternatives:
+                scores = np.where(matched, _term_scores(slot, wq.Term(field, text), within), 0.0)
+                parts.append(scores)
+                total += scores
+        return total * q.boost if q.boost != 1.0 else total
+    raise _CannotSum(type(q).__name__)
+
+
+def _term_scores(slot, q, within) -> np.ndarray:
+    searcher = slot.searcher
+    scores = np.zeros(doc_count_all(slot))
+    if (q.fieldname, q.text) not in searcher.reader():
+        return scores
+    scorer = searcher.weighting.scorer(searcher, q.fieldname, q.text)
+    if type(scorer) is not BM25FScorer:
+        raise _CannotSum(type(scorer).__name__)
+    ids, weights = postings_within(slot, q.fieldname, q.text, within)
+    lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    # Whoosh's bm25(), term by term the same arithmetic.
+    scores[ids] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+    return scores * q.boost if q.boost != 1.0 else scores
+
+
+def _whoosh_scores(searcher, q, docs: np.ndarray) -> dict[int, float]:
+    """Whoosh's score of ``q`` for each of ``docs``, from its own matchers."""
+    scores = {}
+    context = searcher.context()
+    pending = sorted(docs.tolist())
+    for leaf, offset in searcher.leaf_searchers():
+        upper = offset + leaf.doc_count_all()
+        mine = [d for d in pending if offset <= d < upper]
+        if not mine:
+            continue
+        matcher = q.matcher(leaf, context)
+        for docnum in mine:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum - offset)
+            if matcher.is_active() and matcher.id() == docnum - offset:
+                scores[docnum] = matcher.score()
+    return scores

@@ -1,0 +1,133 @@
+"""Search latency by kind on a kept archive, without building it again each time.
+
+    .venv/bin/python bench/query_bench.py --build /tmp/archive-100k --turns 100000   # once (minutes)
+    .venv/bin/python bench/query_bench.py /tmp/archive-100k                          # then, as often as needed
+    .venv/bin/python bench/query_bench.py /tmp/archive-100k --answers before.json    # keep what each search gave
+    .venv/bin/python bench/query_bench.py /tmp/archive-100k --compare before.json    # and check it is unchanged
+
+The archive is built as ``bench/run.py`` builds one (the same synthetic transcripts through
+``manage.py ingest``). Each search of ``run.py``'s mix runs ``--repeat`` times through the
+search service (count, facets, a page of 20, highlights); the table gives median and 95th
+percentile per kind. ``--answers`` writes each search's count, facet counts and the turns of
+its first two pages; ``--compare`` lists every search whose answer differs from such a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import io
+import json
+import pstats
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import KINDS, query_mix, write_transcripts  # noqa: E402
+from support import configure, percentile, search_params, sentences, timed  # noqa: E402
+
+
+def build(workdir: Path, turns: int) -> None:
+    from django.core.management import call_command
+
+    folder = workdir / "transcripts"
+    write_transcripts(folder, turns, sentences(real=True))
+    elapsed, _ = timed(call_command, "ingest", str(folder), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    print(f"built {turns:,} turns in {elapsed:.0f} s")
+
+
+def cases():
+    from django.db.models import Count
+
+    from archive.models import Speaker, Topic, Transcript
+
+    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
+    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
+    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    return query_mix(sentences(real=True), busiest.slug if busiest else "", topic.slug if topic else "", kind)
+
+
+def answer(params: dict) -> dict:
+    """What a search gives a reader: count, facet counts, the turns of pages 1 and 2."""
+    from archive.search.service import search
+
+    first = search(search_params(params))
+    second = search(search_params({**params, "page": 2}))
+    return {
+        "total": first.total,
+        "facets": {name: [(f.value, f.count) for f in values] for name, values in first.facets.items()},
+        "months": first.months,
+        "pages": [[r.turn.pk for r in first.results], [r.turn.pk for r in second.results]],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("workdir", nargs="?", help="A folder built with --build.")
+    parser.add_argument("--build", metavar="DIR", help="Build an archive into DIR (must not exist) and stop.")
+    parser.add_argument("--turns", type=int, default=100_000, help="Turns to build (default 100,000).")
+    parser.add_argument("--repeat", type=int, default=5, help="Times each search runs (default 5).")
+    parser.add_argument("--kinds", help="Only these kinds, comma-separated.")
+    parser.add_argument("--answers", metavar="JSON", help="Write each search's answer to this file.")
+    parser.add_argument("--compare", metavar="JSON", help="List searches whose answer differs from this file.")
+    parser.add_argument("--profile", metavar="KIND", help="Profile this kind's searches (top 30 by own time).")
+    args = parser.parse_args()
+
+    if args.build:
+        workdir = Path(args.build)
+        workdir.mkdir(parents=True)
+        configure(workdir)
+        build(workdir, args.turns)
+        return
+    if not args.workdir:
+        parser.error("give the archive's folder, or --build DIR")
+    configure(Path(args.workdir))
+    from archive.search.service import search
+
+    mix = cases()
+    if args.kinds:
+        mix = [c for c in mix if c.kind in args.kinds.split(",")]
+    elapsed, _ = timed(search, search_params({"q": "first search"}))
+    print(f"first search: {elapsed * 1000:.0f} ms")
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for case in (c for c in mix if c.kind == args.profile):
+            for _ in range(args.repeat):
+                search(search_params(case.params))
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        return
+
+    samples = collections.defaultdict(list)
+    for case in mix:
+        search(search_params(case.params))  # tables a kind needs are built once per searcher
+        samples[case.kind].extend(timed(search, search_params(case.params))[0] for _ in range(args.repeat))
+    labels = dict(KINDS)
+    print("| kind | median ms | p95 ms |\n|---|---:|---:|")
+    for kind, values in samples.items():
+        print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.95) * 1000:.1f} |")
+
+    if args.answers or args.compare:
+        answers = [{"params": c.params, **answer(c.params)} for c in mix]
+        for sort in ("newest", "oldest", "added"):
+            answers += [{"params": {**c.params, "sort": sort}, **answer({**c.params, "sort": sort})} for c in mix[:12]]
+        if args.answers:
+            Path(args.answers).write_text(json.dumps(answers, indent=1))
+        if args.compare:
+            expected = {json.dumps(a["params"], sort_keys=True): a for a in json.loads(Path(args.compare).read_text())}
+            differing = 0
+            for a in answers:
+                other = expected.get(json.dumps(a["params"], sort_keys=True))
+                if other is not None and json.loads(json.dumps(a)) != other:
+                    differing += 1
+                    fields = [k for k in ("total", "facets", "months", "pages") if json.loads(json.dumps(a[k])) != other[k]]
+                    print(f"differs ({', '.join(fields)}): {a['params']}")
+            print(f"{len(answers)} answers compared, {differing} differ")
+
+
+if __name__ == "__main__":
+    main()
