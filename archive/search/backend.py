@@ -37,7 +37,9 @@ from whoosh import fields as wf
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.qparser import QueryParser
+from whoosh.writing import SegmentWriter
 
+from archive.search.analysis import words
 from archive.search.documents import documents, identifier
 from archive.search.haystack_results import highlighted_texts
 from archive.search.engine import (
@@ -54,7 +56,7 @@ from archive.search.engine import (
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
-from archive.search.whoosh_analysis import STEMMING_ANALYZER
+from archive.search.whoosh_analysis import STEMMING_ANALYZER, QuoteAnalyzer
 from archive.search.whoosh_query import compile_filters, compile_query
 
 __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
@@ -134,15 +136,21 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def _write(self, ix, documents, delete_ids, delete_transcripts, procs=1):
         # A fresh build can be written by several processes, one segment each (~1.6x faster
         # on two cores); updates of the live index stay in this process.
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer()
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else _SegmentWriter(ix, limitmb=256)
         added = 0
         try:
-            for doc_id in delete_ids:
-                writer.delete_by_term(ID, doc_id)
-            for transcript_id in delete_transcripts:
-                writer.delete_by_term("transcript", str(transcript_id))
+            if delete_ids or delete_transcripts:
+                # One searcher for every deletion: Whoosh would open one per term, which
+                # costs more the more segments the index has.
+                with writer.searcher() as searcher:
+                    for doc_id in delete_ids:
+                        writer.delete_by_term(ID, doc_id, searcher=searcher)
+                    for transcript_id in delete_transcripts:
+                        writer.delete_by_term("transcript", str(transcript_id), searcher=searcher)
+            # Several processes analyse for themselves; one analyses once per text.
+            prepare = _Analysed(writer.schema).document if procs == 1 else dict
             for doc in documents:
-                writer.add_document(**doc)
+                writer.add_document(**prepare(doc))
                 added += 1
         except BaseException as exc:
             writer.cancel()
@@ -372,6 +380,83 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def more_like_this(self, model_instance, *args, **kwargs):
         return {"results": [], "hits": 0}
+
+
+class _Analysed:
+    """Documents whose text fields arrive as the words our analyzer would make of them.
+
+    ``text`` and ``text_exact`` hold the same words, stemmed and exact: one pass over the
+    text gives both (``analysis.words``), where Whoosh would analyse it once per field; a
+    transcript's title, repeated in each of its turns, is analysed once. Whoosh indexes a
+    list of words at positions 0, 1, 2… as the analyzer numbers them.
+    """
+
+    RECENT = 64
+
+    def __init__(self, schema):
+        self._stemming = {
+            name: field.analyzer.stemming
+            for name, field in schema.items()
+            if isinstance(getattr(field, "analyzer", None), QuoteAnalyzer)
+        }
+        self._recent: dict[str, tuple[list[str], list[str]]] = {}
+
+    def document(self, doc: dict) -> dict:
+        doc = dict(doc)
+        for name, stemming in self._stemming.items():
+            value = doc.get(name)
+            if isinstance(value, str):
+                exact, stemmed = self._words(value)
+                doc[name] = stemmed if stemming else exact
+        return doc
+
+    def _words(self, text: str) -> tuple[list[str], list[str]]:
+        forms = self._recent.get(text)
+        if forms is None:
+            found = words(text)
+            forms = ([w.exact for w in found], [w.stemmed for w in found])
+            if len(self._recent) >= self.RECENT:
+                self._recent.clear()
+            self._recent[text] = forms
+        return forms
+
+
+class _FieldLengths:
+    """The field lengths of a segment being written, read once per field.
+
+    Whoosh asks for a document's field length once per posting while it writes a segment's
+    postings, reading the length column from disk each time, and looks on disk for the column
+    of every field that has none (identifiers): most of the time of a commit.
+    """
+
+    _MISSING = object()
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._lengths.get(fieldname, self._MISSING)
+        if lengths is self._MISSING:
+            lengths = self._lengths[fieldname] = self._read(fieldname)
+        return default if lengths is None else lengths[docnum]
+
+    def _read(self, fieldname):
+        reader = self._reader
+        count = reader.doc_count_all()
+        if not count or reader.doc_field_length(0, fieldname, self._MISSING) is self._MISSING:
+            return None  # a field without lengths
+        return [reader.doc_field_length(docnum, fieldname) for docnum in range(count)]
+
+    def close(self):
+        self._reader.close()
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, reading field lengths once per field when it commits."""
+
+    def per_document_reader(self):
+        return _FieldLengths(super().per_document_reader())
 
 
 def _query_words(q) -> list[str]:
