@@ -138,7 +138,7 @@ class Vocabulary:
         ``headline`` holds the topics the transcript's headline names, which need one
         mention fewer: in a briefing headed "… on Ukraine", one sentence on Ukraine is on topic.
         """
-        found = self.matches(text)
+        found, words = self._scan(text)
         if not found:
             return []
         mentions: Counter[int] = Counter()
@@ -146,7 +146,6 @@ class Vocabulary:
         for topic_id, start, _end in found:
             mentions[topic_id] += 1
             first.setdefault(topic_id, start)
-        words = sum(1 for _ in WORD_RE.finditer(text))
         needed = 1 if words <= SHORT_TURN_WORDS else max(MIN_MENTIONS, round(math.sqrt(words / WORDS_PER_STEP)))
         kept = [t for t, n in mentions.items() if n >= (max(1, needed - 1) if t in headline else needed)]
         kept.sort(key=lambda t: (-mentions[t], first[t]))
@@ -154,6 +153,10 @@ class Vocabulary:
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(topic id, start, end) of every alias found in ``text``, in order."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[tuple[int, int, int]], int]:
+        """What ``matches`` returns, and the number of words in ``text``."""
         spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
         raws = [text[s:e] for s, e in spans]
         words = [base(fold(r)) for r in raws]
@@ -185,7 +188,7 @@ class Vocabulary:
                     break
             else:
                 i += 1
-        return found
+        return found, n_words
 
     @classmethod
     def from_database(cls) -> Vocabulary:

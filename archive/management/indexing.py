@@ -6,9 +6,10 @@ import multiprocessing
 import os
 
 from django.core.management.base import CommandError
-from django.db import connections, transaction
+from django.db import connections
 
 from archive.search import indexing
+from archive.search.documents import readable_elsewhere
 from archive.search.engine import get_engine
 from archive.search.indexing import IndexWriteError
 
@@ -112,12 +113,7 @@ class BackgroundIndexer:
         """Whether a second process can see what this one commits, and has anything to do."""
         if getattr(get_engine(), "writes_with_database", False):
             return False  # the engine writes inside each transcript's transaction
-        connection = transaction.get_connection()
-        if connection.in_atomic_block:
-            return False  # the caller's transaction is invisible to another process
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
-            return False
-        return hasattr(os, "fork")
+        return readable_elsewhere() and hasattr(os, "fork")
 
     def submit(self, transcript_ids) -> None:
         """Hand over transcripts whose transactions have committed; raises if a write failed."""

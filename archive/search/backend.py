@@ -20,6 +20,7 @@ import datetime
 import functools
 import heapq
 import itertools
+import multiprocessing
 import os
 import shutil
 import time
@@ -40,7 +41,7 @@ from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
 from archive.search.analysis import words
-from archive.search.documents import documents, identifier
+from archive.search.documents import documents, identifier, readable_elsewhere
 from archive.search.haystack_results import highlighted_texts
 from archive.search.engine import (
     DERIVED_FACETS,
@@ -222,7 +223,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             try:
                 # Starting processes only pays for itself on a large archive.
                 procs = INDEXING_PROCESSES if Turn.objects.live().count() >= PARALLEL_FROM else 1
-                count = self._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
+                if procs > 1 and readable_elsewhere():
+                    count = _write_in_parts(ix, procs)
+                else:
+                    count = self._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
             except BaseException:
                 shutil.rmtree(store.root / name, ignore_errors=True)
                 raise
@@ -457,6 +461,76 @@ class _SegmentWriter(SegmentWriter):
 
     def per_document_reader(self):
         return _FieldLengths(super().per_document_reader())
+
+
+def _write_in_parts(ix, procs: int) -> int:
+    """Write every live turn into the empty index ``ix`` with ``procs`` forked processes.
+
+    Each process reads, analyses and writes the turns of one range of ids as one segment;
+    this one then lists the segments, in the order of their ids, in a single commit.
+    Unlike Whoosh's own multi-process writer, nothing passes through this process, which
+    would otherwise read and pickle every document while the others wait for them.
+    """
+    from django.db import connections
+
+    from archive.models import Turn
+
+    ids = list(Turn.objects.live().order_by("id").values_list("id", flat=True))
+    if not ids:
+        return 0
+    bounds = [ids[len(ids) * part // procs] for part in range(procs)] + [ids[-1] + 1]
+    # A database connection must not cross a fork: each process opens its own.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    parts = []
+    for first, end in zip(bounds, bounds[1:]):
+        if first == end:
+            continue
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_write_part, args=(ix, first, end, sending), daemon=True)
+        process.start()
+        sending.close()
+        parts.append((process, receiving))
+    segments, count, failures = [], 0, []
+    for process, receiving in parts:
+        try:
+            written, segment = receiving.recv()
+        except EOFError:
+            written, segment = None, "an indexing process stopped unexpectedly"
+        process.join()
+        if written is None:
+            failures.append(segment)
+        else:
+            segments.append(segment)
+            count += written
+    if failures:
+        raise IndexWriteError(f"could not write the search index: {failures[0]}")
+    writer = SegmentWriter(ix)
+    # The new build has no segment of its own: list the parts' segments and commit.
+    writer.segments.extend(segments)
+    writer.commit(merge=False)
+    return count
+
+
+def _write_part(ix, first: int, end: int, sending) -> None:
+    """In a forked process: write the live turns with ids in [first, end) as one segment."""
+    from django.db import connections
+
+    from archive.models import Turn
+
+    try:
+        writer = _SegmentWriter(ix, _lk=False, limitmb=256)
+        analysed = _Analysed(writer.schema)
+        written = 0
+        for doc in documents(Turn.objects.filter(pk__gte=first, pk__lt=end)):
+            writer.add_document(**analysed.document(doc))
+            written += 1
+        # The parts share one folder of temporary files, removed by the final commit.
+        sending.send((written, writer._finalize_segment()))
+    except Exception as error:
+        sending.send((None, f"{error.__class__.__name__}: {error}"))
+    finally:
+        connections.close_all()
 
 
 def _query_words(q) -> list[str]:
