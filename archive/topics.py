@@ -47,6 +47,9 @@ MIN_MENTIONS = 2
 WORDS_PER_STEP = 50
 MAX_TOPICS = 5
 
+# Printed words whose folded form a vocabulary remembers, at most.
+FOLDED_KEPT = 200_000
+
 # Case rules for each word of an alias.
 ANY_CASE, CAPITALISED, ACRONYM, SHORT_ACRONYM = range(4)
 
@@ -99,6 +102,10 @@ class Vocabulary:
         self.first_prefixes: set[str] = set()
         self.kinds: dict[int, str] = {}
         self.max_words = 1
+        # The most words of an alias that begins with a given word: how far a match can reach.
+        self.longest: dict[str, int] = {}
+        # Each word as printed → its folded form (a dictionary lookup beats folding again).
+        self._folded: dict[str, str] = {}
         for topic_id, name, kind, aliases in topics:
             self.kinds[topic_id] = kind
             for alias in [name, *str(aliases or "").splitlines()]:
@@ -115,6 +122,8 @@ class Vocabulary:
         folded = tuple(base(fold(w)) for w in raw_words)
         entry = _Alias(topic_id, tuple(_rule(w) for w in raw_words), written, folded[-1] if is_prefix else None)
         self.max_words = max(self.max_words, len(folded))
+        if not is_prefix or len(folded) > 1:
+            self.longest[folded[0]] = max(self.longest.get(folded[0], 1), len(folded))
         if is_prefix:
             self.prefixed.setdefault(folded[:-1], []).append(entry)
             if len(folded) == 1:
@@ -159,9 +168,12 @@ class Vocabulary:
         """What ``matches`` returns, and the number of words in ``text``."""
         spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
         raws = [text[s:e] for s, e in spans]
-        words = [base(fold(r)) for r in raws]
+        folded = self._folded
+        if len(folded) > FOLDED_KEPT:
+            folded.clear()
+        words = [folded.get(r) or folded.setdefault(r, base(fold(r))) for r in raws]
         found: list[tuple[int, int, int]] = []
-        first_words, prefixes = self.first_words, self._first_prefix_tuple
+        first_words, prefixes, longest = self.first_words, self._first_prefix_tuple, self.longest
         i, n_words = 0, len(words)
         while i < n_words:
             word = words[i]
@@ -169,7 +181,8 @@ class Vocabulary:
                 i += 1
                 continue
             match = None
-            for n in range(min(self.max_words, n_words - i), 0, -1):
+            # Only aliases that begin with this word can be longer than one word.
+            for n in range(min(longest.get(word, 1), n_words - i), 0, -1):
                 span = words[i : i + n]
                 raw = raws[i : i + n]
                 for entry in self.exact.get(tuple(span), ()):
