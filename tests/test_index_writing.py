@@ -100,15 +100,19 @@ def test_a_long_ingest_is_indexed_by_a_second_process_and_ends_in_step(tmp_path)
     assert f"in step True {3 * (INDEX_EVERY + 5)} waiting 0" in report
     assert f"found 1 {INDEX_EVERY + 5}" in report
 
-    # A rebuild by several processes, each writing one range of turns, holds the same.
+    # A rebuild by several processes, each writing one range of turns, holds the same; so
+    # does a large batch written half by a second process, replacing what was there.
     report = manage(
         "shell", "-c",
         "import archive.search.backend as backend\n"
-        "from archive.search.indexing import check, rebuild\n"
+        "from archive.models import Transcript\n"
+        "from archive.search.indexing import check, index_transcripts, rebuild\n"
         "from archive.search.service import search, SearchParams\n"
-        "backend.PARALLEL_FROM, backend.INDEXING_PROCESSES = 0, 2\n"
+        "backend.PARALLEL_FROM, backend.INDEXING_PROCESSES, backend.SPLIT_FROM = 0, 2, 2\n"
         "print('rebuilt', rebuild(), len(backend.get_backend().index.reader().leaf_readers()), check().in_step)\n"
+        "print('split', index_transcripts(Transcript.objects.values_list('pk', flat=True)), check().in_step)\n"
         f"print('found', search(SearchParams(q='word{INDEX_EVERY + 4}x')).total, search(SearchParams(q='sanctions')).total)\n",
     )
     assert f"rebuilt {3 * (INDEX_EVERY + 5)} 2 True" in report
+    assert f"split {3 * (INDEX_EVERY + 5)} True" in report
     assert f"found 1 {INDEX_EVERY + 5}" in report

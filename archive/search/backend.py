@@ -68,6 +68,8 @@ MULTI_VALUED = frozenset({"topics"})
 INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_count() or 1))
 # Live turns from which a rebuild uses several processes.
 PARALLEL_FROM = 5000
+# Transcripts in one write from which a second process writes half of them.
+SPLIT_FROM = 100
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -134,7 +136,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             _name, ix = self.store.live_index(holding_lock=True)
             return self._write(ix, documents, delete_ids, delete_transcripts)
 
-    def _write(self, ix, documents, delete_ids, delete_transcripts, procs=1):
+    def _write(self, ix, documents, delete_ids, delete_transcripts, procs=1, parts=()):
+        """Delete, then add ``documents`` and the segments ``parts`` are writing, in one commit.
+
+        ``parts`` are ``_Part`` processes started by the caller for more documents.
+        """
         # A fresh build can be written by several processes, one segment each (~1.6x faster
         # on two cores); updates of the live index stay in this process.
         writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else _SegmentWriter(ix, limitmb=256)
@@ -153,8 +159,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             for doc in documents:
                 writer.add_document(**prepare(doc))
                 added += 1
+            # After the deletions, which must not touch the parts' new documents.
+            for part in parts:
+                written, segment = part.result()
+                writer.segments.append(segment)
+                added += written
         except BaseException as exc:
+            for part in parts:
+                part.abandon()
             writer.cancel()
+            if isinstance(exc, IndexWriteError):
+                raise
             if isinstance(exc, Exception):
                 raise IndexWriteError(f"could not write the search index: {exc}") from exc
             raise
@@ -207,7 +222,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             # this runs has a higher number and stays for the next call.
             covered = last_pending(ids)
             # Rows are read after taking the lock, so a writer that waited sees the latest data.
-            count = self._write(ix, _documents_for(ids), (), ids)
+            if len(ids) >= SPLIT_FROM and INDEXING_PROCESSES > 1 and readable_elsewhere():
+                # A large batch (a long ingest's indexing process falling behind): a second
+                # process writes the first half as a segment of its own.
+                half = len(ids) // 2
+                part = _Part(ix, ids[:half])
+                count = self._write(ix, _documents_for(ids[half:]), (), ids, parts=[part])
+            else:
+                count = self._write(ix, _documents_for(ids), (), ids)
             clear_pending(ids, covered)
         return count
 
@@ -467,62 +489,85 @@ def _write_in_parts(ix, procs: int) -> int:
     """Write every live turn into the empty index ``ix`` with ``procs`` forked processes.
 
     Each process reads, analyses and writes the turns of one range of ids as one segment;
-    this one then lists the segments, in the order of their ids, in a single commit.
-    Unlike Whoosh's own multi-process writer, nothing passes through this process, which
-    would otherwise read and pickle every document while the others wait for them.
+    this one then lists the segments in a single commit. Unlike Whoosh's own multi-process
+    writer, nothing passes through this process, which would otherwise read and pickle
+    every document while the others wait for them.
     """
-    from django.db import connections
-
     from archive.models import Turn
 
     ids = list(Turn.objects.live().order_by("id").values_list("id", flat=True))
     if not ids:
         return 0
     bounds = [ids[len(ids) * part // procs] for part in range(procs)] + [ids[-1] + 1]
-    # A database connection must not cross a fork: each process opens its own.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    parts = []
-    for first, end in zip(bounds, bounds[1:]):
-        if first == end:
-            continue
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_write_part, args=(ix, first, end, sending), daemon=True)
-        process.start()
-        sending.close()
-        parts.append((process, receiving))
-    segments, count, failures = [], 0, []
-    for process, receiving in parts:
-        try:
-            written, segment = receiving.recv()
-        except EOFError:
-            written, segment = None, "an indexing process stopped unexpectedly"
-        process.join()
-        if written is None:
-            failures.append(segment)
-        else:
-            segments.append(segment)
-            count += written
-    if failures:
-        raise IndexWriteError(f"could not write the search index: {failures[0]}")
+    parts = [_Part(ix, turns=(first, end)) for first, end in zip(bounds, bounds[1:]) if first < end]
     writer = SegmentWriter(ix)
-    # The new build has no segment of its own: list the parts' segments and commit.
-    writer.segments.extend(segments)
+    count = 0
+    try:
+        for part in parts:
+            written, segment = part.result()
+            writer.segments.append(segment)
+            count += written
+    except BaseException:
+        for part in parts:
+            part.abandon()
+        writer.cancel()
+        raise
     writer.commit(merge=False)
     return count
 
 
-def _write_part(ix, first: int, end: int, sending) -> None:
-    """In a forked process: write the live turns with ids in [first, end) as one segment."""
+class _Part:
+    """A forked process writing the documents of some transcripts (or of a range of turn
+    ids) as one finished segment of ``ix``, for a writer of this process to commit.
+
+    It reads the rows itself, so it must only be started when ``readable_elsewhere()``.
+    """
+
+    def __init__(self, ix, transcripts: list[int] = (), turns: tuple[int, int] | None = None):
+        from django.db import connections
+
+        # A database connection must not cross a fork: each process opens its own.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_part, args=(ix, list(transcripts), turns, sending), daemon=True)
+        self._process.start()
+        sending.close()
+
+    def result(self):
+        """(documents written, segment); raises IndexWriteError if the part failed."""
+        try:
+            written, segment = self._receiving.recv()
+        except EOFError:
+            written, segment = None, "an indexing process stopped unexpectedly"
+        finally:
+            self._process.join()
+            self._receiving.close()
+        if written is None:
+            raise IndexWriteError(f"could not write the search index: {segment}")
+        return written, segment
+
+    def abandon(self):
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _write_part(ix, transcripts: list[int], turns, sending) -> None:
+    """In a forked process: write one part's documents as a finished segment."""
     from django.db import connections
 
     from archive.models import Turn
 
     try:
+        if turns is not None:
+            docs = documents(Turn.objects.filter(pk__gte=turns[0], pk__lt=turns[1]))
+        else:
+            docs = _documents_for(transcripts)
         writer = _SegmentWriter(ix, _lk=False, limitmb=256)
         analysed = _Analysed(writer.schema)
         written = 0
-        for doc in documents(Turn.objects.filter(pk__gte=first, pk__lt=end)):
+        for doc in docs:
             writer.add_document(**analysed.document(doc))
             written += 1
         # The parts share one folder of temporary files, removed by the final commit.
