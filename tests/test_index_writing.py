@@ -1,6 +1,7 @@
 """How ingest writes the search index: the words it hands Whoosh, and the indexing process
 a long ingest writes through while it goes on storing."""
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -39,6 +40,10 @@ def test_the_words_handed_to_whoosh_index_exactly_as_its_analyzers_would():
 
 def _record_ids(path):
     def record(ids, **kwargs):
+        # As a large batch does, start a process of its own.
+        helper = multiprocessing.get_context("fork").Process(target=len, args=(ids,))
+        helper.start()
+        helper.join()
         with open(path, "a") as handle:
             handle.write(" ".join(map(str, ids)) + "\n")
         return len(ids)

@@ -102,7 +102,8 @@ class BackgroundIndexer:
         connections.close_all()
         context = multiprocessing.get_context("fork")
         self._pipe, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end, os.getpid()), daemon=True)
+        # Not a daemon: it may start a process of its own for a large batch.
+        self._process = context.Process(target=_serve, args=(child_end, os.getpid()))
         self._process.start()
         child_end.close()
         self._sent = self._done = 0
