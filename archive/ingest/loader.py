@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -262,4 +262,14 @@ def _link_answers(turns: list[Turn]) -> None:
         if turn.answers_id != (target.pk if target else None):
             turn.answers = target
             changed.append(turn)
-    Turn.objects.bulk_update(changed, ["answers"])
+    if changed:
+        # One statement run for every row: several times faster than bulk_update's CASE,
+        # which Django assembles expression by expression.
+        connection = connections[router.db_for_write(Turn)]
+        quote = connection.ops.quote_name
+        column = quote(Turn._meta.get_field("answers").column)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(Turn._meta.db_table)} SET {column} = %s WHERE {quote(Turn._meta.pk.column)} = %s",
+                [(turn.answers_id, turn.pk) for turn in changed],
+            )
