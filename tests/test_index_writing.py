@@ -38,6 +38,37 @@ def test_the_words_handed_to_whoosh_index_exactly_as_its_analyzers_would():
             assert list(schema[name].index(doc[name])) == list(schema[name].index(text)), (name, text)
 
 
+def test_an_index_written_from_words_stores_and_finds_what_one_written_from_text_does(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    from archive.search.backend import _SegmentWriter
+
+    schema = Schema(**whoosh_fields())
+    docs = [
+        {"id": f"archive.turn.{n}", "django_ct": "archive.turn", "django_id": str(n), "text": text,
+         "text_exact": text, "speaker_name": "Antony J. Blinken", "title": "Remarks to the Press", "day": 738000 + n,
+         "position": n, "digest": f"d{n}"}
+        for n, text in enumerate(TEXTS, start=1)
+    ]
+    stored = []
+    for folder, writer_class, prepare in (("plain", SegmentWriter, dict), ("ours", _SegmentWriter, _Analysed(schema).document)):
+        (tmp_path / folder).mkdir()
+        ix = FileStorage(str(tmp_path / folder)).create_index(schema)
+        writer = writer_class(ix)
+        for doc in docs:
+            writer.add_document(**prepare(doc))
+        writer.commit()
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            stored.append((
+                list(reader.all_stored_fields()),
+                sorted((f, t, list(reader.postings(f, t).all_ids())) for f, t in reader.all_terms()),
+                [reader.doc_field_length(d, "text") for d in reader.all_doc_ids()],
+            ))
+    assert stored[0] == stored[1]
+
+
 def _record_ids(path):
     def record(ids, **kwargs):
         # As a large batch does, start a process of its own.

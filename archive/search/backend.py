@@ -420,8 +420,8 @@ class _Analysed:
     RECENT = 64
 
     def __init__(self, schema):
-        self._stemming = {
-            name: field.analyzer.stemming
+        self._fields = {
+            name: (field.analyzer.stemming, field.stored)
             for name, field in schema.items()
             if isinstance(getattr(field, "analyzer", None), QuoteAnalyzer)
         }
@@ -429,11 +429,13 @@ class _Analysed:
 
     def document(self, doc: dict) -> dict:
         doc = dict(doc)
-        for name, stemming in self._stemming.items():
+        for name, (stemming, stored) in self._fields.items():
             value = doc.get(name)
             if isinstance(value, str):
                 exact, stemmed = self._words(value)
                 doc[name] = stemmed if stemming else exact
+                if stored:
+                    doc[f"_stored_{name}"] = value  # what is stored stays the text itself
         return doc
 
     def _words(self, text: str) -> tuple[list[str], list[str]]:
