@@ -70,6 +70,10 @@ INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_
 PARALLEL_FROM = 5000
 # Transcripts in one write from which a second process writes half of them.
 SPLIT_FROM = 100
+# Postings a writer keeps in memory (Whoosh's estimate, MB; about 50,000 turns) before it
+# sorts them out to temporary files, which it must merge again when it commits: a third
+# slower than keeping them.
+WRITER_MB = 1024
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -143,7 +147,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """
         # A fresh build can be written by several processes, one segment each (~1.6x faster
         # on two cores); updates of the live index stay in this process.
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else _SegmentWriter(ix, limitmb=256)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if procs > 1 else _SegmentWriter(ix, limitmb=WRITER_MB)
         added = 0
         try:
             if delete_ids or delete_transcripts:
@@ -566,7 +570,7 @@ def _write_part(ix, transcripts: list[int], turns, sending) -> None:
             docs = documents(Turn.objects.filter(pk__gte=turns[0], pk__lt=turns[1]))
         else:
             docs = _documents_for(transcripts)
-        writer = _SegmentWriter(ix, _lk=False, limitmb=256)
+        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
         analysed = _Analysed(writer.schema)
         written = 0
         for doc in docs:
