@@ -47,6 +47,9 @@ MIN_MENTIONS = 2
 WORDS_PER_STEP = 50
 MAX_TOPICS = 5
 
+# Printed words whose folded form a vocabulary remembers, at most.
+FOLDED_KEPT = 200_000
+
 # Case rules for each word of an alias.
 ANY_CASE, CAPITALISED, ACRONYM, SHORT_ACRONYM = range(4)
 
@@ -99,6 +102,10 @@ class Vocabulary:
         self.first_prefixes: set[str] = set()
         self.kinds: dict[int, str] = {}
         self.max_words = 1
+        # The most words of an alias that begins with a given word: how far a match can reach.
+        self.longest: dict[str, int] = {}
+        # Each word as printed → its folded form (a dictionary lookup beats folding again).
+        self._folded: dict[str, str] = {}
         for topic_id, name, kind, aliases in topics:
             self.kinds[topic_id] = kind
             for alias in [name, *str(aliases or "").splitlines()]:
@@ -115,6 +122,8 @@ class Vocabulary:
         folded = tuple(base(fold(w)) for w in raw_words)
         entry = _Alias(topic_id, tuple(_rule(w) for w in raw_words), written, folded[-1] if is_prefix else None)
         self.max_words = max(self.max_words, len(folded))
+        if not is_prefix or len(folded) > 1:
+            self.longest[folded[0]] = max(self.longest.get(folded[0], 1), len(folded))
         if is_prefix:
             self.prefixed.setdefault(folded[:-1], []).append(entry)
             if len(folded) == 1:
@@ -138,7 +147,7 @@ class Vocabulary:
         ``headline`` holds the topics the transcript's headline names, which need one
         mention fewer: in a briefing headed "… on Ukraine", one sentence on Ukraine is on topic.
         """
-        found = self.matches(text)
+        found, words = self._scan(text)
         if not found:
             return []
         mentions: Counter[int] = Counter()
@@ -146,7 +155,6 @@ class Vocabulary:
         for topic_id, start, _end in found:
             mentions[topic_id] += 1
             first.setdefault(topic_id, start)
-        words = sum(1 for _ in WORD_RE.finditer(text))
         needed = 1 if words <= SHORT_TURN_WORDS else max(MIN_MENTIONS, round(math.sqrt(words / WORDS_PER_STEP)))
         kept = [t for t, n in mentions.items() if n >= (max(1, needed - 1) if t in headline else needed)]
         kept.sort(key=lambda t: (-mentions[t], first[t]))
@@ -154,11 +162,18 @@ class Vocabulary:
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         """(topic id, start, end) of every alias found in ``text``, in order."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[tuple[int, int, int]], int]:
+        """What ``matches`` returns, and the number of words in ``text``."""
         spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
         raws = [text[s:e] for s, e in spans]
-        words = [base(fold(r)) for r in raws]
+        folded = self._folded
+        if len(folded) > FOLDED_KEPT:
+            folded.clear()
+        words = [folded.get(r) or folded.setdefault(r, base(fold(r))) for r in raws]
         found: list[tuple[int, int, int]] = []
-        first_words, prefixes = self.first_words, self._first_prefix_tuple
+        first_words, prefixes, longest = self.first_words, self._first_prefix_tuple, self.longest
         i, n_words = 0, len(words)
         while i < n_words:
             word = words[i]
@@ -166,7 +181,8 @@ class Vocabulary:
                 i += 1
                 continue
             match = None
-            for n in range(min(self.max_words, n_words - i), 0, -1):
+            # Only aliases that begin with this word can be longer than one word.
+            for n in range(min(longest.get(word, 1), n_words - i), 0, -1):
                 span = words[i : i + n]
                 raw = raws[i : i + n]
                 for entry in self.exact.get(tuple(span), ()):
@@ -185,7 +201,7 @@ class Vocabulary:
                     break
             else:
                 i += 1
-        return found
+        return found, n_words
 
     @classmethod
     def from_database(cls) -> Vocabulary:

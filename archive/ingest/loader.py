@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -97,7 +97,7 @@ def load_transcript(parsed: ParsedTranscript, raw_text: str, *, force: bool = Fa
         transcript.save()
 
         resolved = resolve_speakers(parsed)
-        result = _write_turns(transcript, parsed.turns, resolved)
+        result = _write_turns(transcript, parsed.turns, resolved, new=created)
         # In the same transaction: the index learns of this version even if the process dies
         # before it gets to write it (an engine inside the database writes it now).
         request_index([transcript.pk])
@@ -183,13 +183,15 @@ def align_turns(old_turns: list[Turn], new_turns: list[ParsedTurn]) -> list[tupl
     return pairs
 
 
-def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolved: dict) -> LoadResult:
+def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolved: dict, new: bool = False) -> LoadResult:
+    """Write the turns of ``transcript`` (``new``: just created, so without any turn yet)."""
     result = LoadResult(transcript, "")
     now = timezone.now()
-    old_turns = list(transcript.turns.live().order_by("position"))
-    next_number = (transcript.turns.aggregate(top=Max("number"))["top"] or 0) + 1
-    # Free every position first: the new order may swap turns, and positions are unique.
-    transcript.turns.live().update(position=None)
+    old_turns = [] if new else list(transcript.turns.live().order_by("position"))
+    next_number = 1 if new else (transcript.turns.aggregate(top=Max("number"))["top"] or 0) + 1
+    if old_turns:
+        # Free every position first: the new order may swap turns, and positions are unique.
+        transcript.turns.live().update(position=None)
 
     position = 0
     to_create: list[Turn] = []
@@ -224,12 +226,18 @@ def _write_turns(transcript: Transcript, parsed_turns: list[ParsedTurn], resolve
         old.modified = now
         to_update.append(old)
 
-    Turn.objects.bulk_update(to_update, ["position", "speaker", "speaker_label", "text", "notes", "modified"])
+    if to_update:
+        Turn.objects.bulk_update(to_update, ["position", "speaker", "speaker_label", "text", "notes", "modified"])
     created = Turn.objects.bulk_create(to_create)
-    TurnRevision.objects.bulk_create(revisions)
+    if revisions:
+        TurnRevision.objects.bulk_create(revisions)
     result.changed_turn_ids.extend(turn.pk for turn in created)
 
-    live = list(transcript.turns.live().order_by("position").select_related("speaker"))
+    if all(turn.pk is not None for turn in created):
+        # The rows as written, without reading them back.
+        live = sorted([*to_update, *created], key=lambda turn: turn.position)
+    else:  # a database that does not return the ids of inserted rows
+        live = list(transcript.turns.live().order_by("position").select_related("speaker"))
     _link_answers(live)
     tag_turns(live)
     result.turns = len(live)
@@ -254,4 +262,14 @@ def _link_answers(turns: list[Turn]) -> None:
         if turn.answers_id != (target.pk if target else None):
             turn.answers = target
             changed.append(turn)
-    Turn.objects.bulk_update(changed, ["answers"])
+    if changed:
+        # One statement run for every row: several times faster than bulk_update's CASE,
+        # which Django assembles expression by expression.
+        connection = connections[router.db_for_write(Turn)]
+        quote = connection.ops.quote_name
+        column = quote(Turn._meta.get_field("answers").column)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(Turn._meta.db_table)} SET {column} = %s WHERE {quote(Turn._meta.pk.column)} = %s",
+                [(turn.answers_id, turn.pk) for turn in changed],
+            )

@@ -17,6 +17,7 @@ stock backend it
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import shutil
 import time
@@ -35,8 +36,10 @@ from whoosh import fields as wf
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.qparser import QueryParser
+from whoosh.writing import SegmentWriter
 
-from archive.search.documents import documents, identifier
+from archive.search.analysis import words
+from archive.search.documents import documents, identifier, readable_elsewhere
 from archive.search.haystack_results import highlighted_texts
 from archive.search.engine import (
     DERIVED_FACETS,
@@ -52,7 +55,7 @@ from archive.search.engine import (
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
-from archive.search.whoosh_analysis import STEMMING_ANALYZER
+from archive.search.whoosh_analysis import STEMMING_ANALYZER, QuoteAnalyzer
 from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
 from archive.search.whoosh_ranking import best_page
 from archive.search.whoosh_query import compile_filters, compile_query
@@ -65,6 +68,12 @@ __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS
 INDEXING_PROCESSES = int(os.environ.get("ARCHIVE_INDEX_PROCS") or min(4, os.cpu_count() or 1))
 # Live turns from which a rebuild uses several processes.
 PARALLEL_FROM = 5000
+# Transcripts in one write from which a second process writes half of them.
+SPLIT_FROM = 100
+# Postings a writer keeps in memory (Whoosh's estimate, MB; about 50,000 turns) before it
+# sorts them out to temporary files, which it must merge again when it commits: a third
+# slower than keeping them.
+WRITER_MB = 1024
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -131,21 +140,40 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             _name, ix = self.store.live_index(holding_lock=True)
             return self._write(ix, documents, delete_ids, delete_transcripts)
 
-    def _write(self, ix, documents, delete_ids, delete_transcripts, procs=1):
+    def _write(self, ix, documents, delete_ids, delete_transcripts, procs=1, parts=()):
+        """Delete, then add ``documents`` and the segments ``parts`` are writing, in one commit.
+
+        ``parts`` are ``_Part`` processes started by the caller for more documents.
+        """
         # A fresh build can be written by several processes, one segment each (~1.6x faster
         # on two cores); updates of the live index stay in this process.
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if procs > 1 else ix.writer()
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if procs > 1 else _SegmentWriter(ix, limitmb=WRITER_MB)
         added = 0
         try:
-            for doc_id in delete_ids:
-                writer.delete_by_term(ID, doc_id)
-            for transcript_id in delete_transcripts:
-                writer.delete_by_term("transcript", str(transcript_id))
+            if delete_ids or delete_transcripts:
+                # One searcher for every deletion: Whoosh would open one per term, which
+                # costs more the more segments the index has.
+                with writer.searcher() as searcher:
+                    for doc_id in delete_ids:
+                        writer.delete_by_term(ID, doc_id, searcher=searcher)
+                    for transcript_id in delete_transcripts:
+                        writer.delete_by_term("transcript", str(transcript_id), searcher=searcher)
+            # Several processes analyse for themselves; one analyses once per text.
+            prepare = _Analysed(writer.schema).document if procs == 1 else dict
             for doc in documents:
-                writer.add_document(**doc)
+                writer.add_document(**prepare(doc))
                 added += 1
+            # After the deletions, which must not touch the parts' new documents.
+            for part in parts:
+                written, segment = part.result()
+                writer.segments.append(segment)
+                added += written
         except BaseException as exc:
+            for part in parts:
+                part.abandon()
             writer.cancel()
+            if isinstance(exc, IndexWriteError):
+                raise
             if isinstance(exc, Exception):
                 raise IndexWriteError(f"could not write the search index: {exc}") from exc
             raise
@@ -198,7 +226,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             # this runs has a higher number and stays for the next call.
             covered = last_pending(ids)
             # Rows are read after taking the lock, so a writer that waited sees the latest data.
-            count = self._write(ix, _documents_for(ids), (), ids)
+            if len(ids) >= SPLIT_FROM and INDEXING_PROCESSES > 1 and readable_elsewhere():
+                # A large batch (a long ingest's indexing process falling behind): a second
+                # process writes the first half as a segment of its own.
+                half = len(ids) // 2
+                part = _Part(ix, ids[:half])
+                count = self._write(ix, _documents_for(ids[half:]), (), ids, parts=[part])
+            else:
+                count = self._write(ix, _documents_for(ids), (), ids)
             clear_pending(ids, covered)
         return count
 
@@ -214,7 +249,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             try:
                 # Starting processes only pays for itself on a large archive.
                 procs = INDEXING_PROCESSES if Turn.objects.live().count() >= PARALLEL_FROM else 1
-                count = self._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
+                if procs > 1 and readable_elsewhere():
+                    count = _write_in_parts(ix, procs)
+                else:
+                    count = self._write(ix, documents(Turn.objects.all()), (), (), procs=procs)
             except BaseException:
                 shutil.rmtree(store.root / name, ignore_errors=True)
                 raise
@@ -365,6 +403,178 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def more_like_this(self, model_instance, *args, **kwargs):
         return {"results": [], "hits": 0}
+
+
+class _Analysed:
+    """Documents whose text fields arrive as the words our analyzer would make of them.
+
+    ``text`` and ``text_exact`` hold the same words, stemmed and exact: one pass over the
+    text gives both (``analysis.words``), where Whoosh would analyse it once per field; a
+    transcript's title, repeated in each of its turns, is analysed once. Whoosh indexes a
+    list of words at positions 0, 1, 2… as the analyzer numbers them.
+    """
+
+    RECENT = 64
+
+    def __init__(self, schema):
+        self._fields = {
+            name: (field.analyzer.stemming, field.stored)
+            for name, field in schema.items()
+            if isinstance(getattr(field, "analyzer", None), QuoteAnalyzer)
+        }
+        self._recent: dict[str, tuple[list[str], list[str]]] = {}
+
+    def document(self, doc: dict) -> dict:
+        doc = dict(doc)
+        for name, (stemming, stored) in self._fields.items():
+            value = doc.get(name)
+            if isinstance(value, str):
+                exact, stemmed = self._words(value)
+                doc[name] = stemmed if stemming else exact
+                if stored:
+                    doc[f"_stored_{name}"] = value  # what is stored stays the text itself
+        return doc
+
+    def _words(self, text: str) -> tuple[list[str], list[str]]:
+        forms = self._recent.get(text)
+        if forms is None:
+            found = words(text)
+            forms = ([w.exact for w in found], [w.stemmed for w in found])
+            if len(self._recent) >= self.RECENT:
+                self._recent.clear()
+            self._recent[text] = forms
+        return forms
+
+
+class _FieldLengths:
+    """The field lengths of a segment being written, read once per field.
+
+    Whoosh asks for a document's field length once per posting while it writes a segment's
+    postings, reading the length column from disk each time, and looks on disk for the column
+    of every field that has none (identifiers): most of the time of a commit.
+    """
+
+    _MISSING = object()
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._lengths.get(fieldname, self._MISSING)
+        if lengths is self._MISSING:
+            lengths = self._lengths[fieldname] = self._read(fieldname)
+        return default if lengths is None else lengths[docnum]
+
+    def _read(self, fieldname):
+        reader = self._reader
+        count = reader.doc_count_all()
+        if not count or reader.doc_field_length(0, fieldname, self._MISSING) is self._MISSING:
+            return None  # a field without lengths
+        return [reader.doc_field_length(docnum, fieldname) for docnum in range(count)]
+
+    def close(self):
+        self._reader.close()
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, reading field lengths once per field when it commits."""
+
+    def per_document_reader(self):
+        return _FieldLengths(super().per_document_reader())
+
+
+def _write_in_parts(ix, procs: int) -> int:
+    """Write every live turn into the empty index ``ix`` with ``procs`` forked processes.
+
+    Each process reads, analyses and writes the turns of one range of ids as one segment;
+    this one then lists the segments in a single commit. Unlike Whoosh's own multi-process
+    writer, nothing passes through this process, which would otherwise read and pickle
+    every document while the others wait for them.
+    """
+    from archive.models import Turn
+
+    ids = list(Turn.objects.live().order_by("id").values_list("id", flat=True))
+    if not ids:
+        return 0
+    bounds = [ids[len(ids) * part // procs] for part in range(procs)] + [ids[-1] + 1]
+    parts = [_Part(ix, turns=(first, end)) for first, end in zip(bounds, bounds[1:]) if first < end]
+    writer = SegmentWriter(ix)
+    count = 0
+    try:
+        for part in parts:
+            written, segment = part.result()
+            writer.segments.append(segment)
+            count += written
+    except BaseException:
+        for part in parts:
+            part.abandon()
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    return count
+
+
+class _Part:
+    """A forked process writing the documents of some transcripts (or of a range of turn
+    ids) as one finished segment of ``ix``, for a writer of this process to commit.
+
+    It reads the rows itself, so it must only be started when ``readable_elsewhere()``.
+    """
+
+    def __init__(self, ix, transcripts: list[int] = (), turns: tuple[int, int] | None = None):
+        from django.db import connections
+
+        # A database connection must not cross a fork: each process opens its own.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        self._receiving, sending = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_part, args=(ix, list(transcripts), turns, sending), daemon=True)
+        self._process.start()
+        sending.close()
+
+    def result(self):
+        """(documents written, segment); raises IndexWriteError if the part failed."""
+        try:
+            written, segment = self._receiving.recv()
+        except EOFError:
+            written, segment = None, "an indexing process stopped unexpectedly"
+        finally:
+            self._process.join()
+            self._receiving.close()
+        if written is None:
+            raise IndexWriteError(f"could not write the search index: {segment}")
+        return written, segment
+
+    def abandon(self):
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _write_part(ix, transcripts: list[int], turns, sending) -> None:
+    """In a forked process: write one part's documents as a finished segment."""
+    from django.db import connections
+
+    from archive.models import Turn
+
+    try:
+        if turns is not None:
+            docs = documents(Turn.objects.filter(pk__gte=turns[0], pk__lt=turns[1]))
+        else:
+            docs = _documents_for(transcripts)
+        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+        analysed = _Analysed(writer.schema)
+        written = 0
+        for doc in docs:
+            writer.add_document(**analysed.document(doc))
+            written += 1
+        # The parts share one folder of temporary files, removed by the final commit.
+        sending.send((written, writer._finalize_segment()))
+    except Exception as error:
+        sending.send((None, f"{error.__class__.__name__}: {error}"))
+    finally:
+        connections.close_all()
 
 
 def _query_words(q) -> list[str]:

@@ -33,6 +33,17 @@ TURN_VALUES = (
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 
 
+def readable_elsewhere() -> bool:
+    """Whether another process can read the rows this one has committed: not from inside a
+    transaction (its rows are not committed yet), nor from a database in this one's memory."""
+    from django.db import transaction
+
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
 def spoken_text(text: str, notes: Iterable[str] = ()) -> str:
     """The words spoken in a turn: its text without stage directions such as "(Laughter.)".
 

@@ -80,7 +80,16 @@ class Command(IndexesStoredTranscripts, BaseCommand):
         if storing:
             # What an interrupted run stored but never indexed becomes searchable first.
             self.index_waiting()
+            if len(sources) > INDEX_EVERY:
+                self.index_in_background()
+        try:
+            self._ingest(sources, unreadable, failures, flags, options)
+        except BaseException:
+            self.stop_indexing()
+            raise
 
+    def _ingest(self, sources, unreadable, failures, flags, options):
+        """Read, store and index every input, then print the summary."""
         parsed_items = []
         outcomes = {"created": 0, "updated": 0, "unchanged": 0}
         turn_total = 0
@@ -139,6 +148,7 @@ class Command(IndexesStoredTranscripts, BaseCommand):
         else:
             if touched_ids:
                 self.index_stored(touched_ids)
+            self.finish_indexing()
             self._say(_summary(options["dry_run"], processed - (len(failures) - len(unreadable)), turn_total,
                                outcomes, len(failures)))
         if failures:
