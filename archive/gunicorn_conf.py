@@ -39,10 +39,14 @@ preload_app = True
 
 
 def post_worker_init(worker):
-    """Open the search index before the first request, so no reader waits for it."""
+    """Open the search index and build what searching reads (facet and order tables, field
+    lengths) before the first request, so no reader waits for it."""
     try:
         from archive.search.engine import get_engine
+        from archive.search.service import SearchParams, search
 
         get_engine().document_count()
+        search(SearchParams(q="", sort="newest"))
+        search(SearchParams(q="archive"))
     except Exception as error:  # noqa: BLE001 - a worker must start even if the index is not there yet
         worker.log.warning("search index not opened at start: %s", error)
