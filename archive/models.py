@@ -5,7 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import Truncator

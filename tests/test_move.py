@@ -8,7 +8,6 @@ the target through the test client and compared with the same pages read from th
 
 import io
 import shutil
-import uuid
 
 import pytest
 from django.apps import apps
@@ -23,35 +22,13 @@ from django.db import DatabaseError, connections
 from archive import moving
 from archive.models import SlugRedirect, Source, Speaker, SpeakerRedirect, Transcript, Turn, TurnRevision
 from archive.speakers.curation import merge_speakers
+from tests.postgres_support import SERVER, scratch_database, server_reachable
 from tests.search_support import FIXTURES, SEED, search_index  # noqa: F401  (a fixture)
 
-psycopg2 = pytest.importorskip("psycopg2")
-
-SERVER = "postgres://postgres@127.0.0.1:5432"
-
-
-def _server_reachable():
-    try:
-        psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3).close()
-        return True
-    except psycopg2.Error:
-        return False
-
-
 pytestmark = [
-    pytest.mark.skipif(not _server_reachable(), reason="PostgreSQL is not reachable at 127.0.0.1:5432"),
+    pytest.mark.skipif(not server_reachable(), reason="PostgreSQL is not reachable at 127.0.0.1:5432"),
     pytest.mark.django_db,
 ]
-
-
-def _admin_sql(sql):
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -65,10 +42,8 @@ def target_alias_allowed(django_db_blocker):
 @pytest.fixture
 def target_url():
     """An empty PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"archive_move_{uuid.uuid4().hex[:12]}"
-    _admin_sql(f'CREATE DATABASE "{name}"')
-    yield f"{SERVER}/{name}"
-    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("archive_move") as url:
+        yield url
 
 
 @pytest.fixture
@@ -279,24 +254,13 @@ def test_a_bad_target_gives_a_one_line_error(url, says):
 
 SEARCHES = ["sanctions", '"massive consequences"', "russia -ukraine", "putin’s", "costa rica", "blinken", "the"]
 
-# Run in a process of its own on the moved archive: every search's count, facets and newest turns.
-_SEARCH_SCRIPT = """
-import json, sys
-from archive.search.service import SearchParams, search
-found = {}
-for q in json.loads(sys.argv[1]):
-    page = search(SearchParams(q=q, sort="newest", per_page=50))
-    found[q] = [page.total, {k: sorted([f.value, f.count] for f in v) for k, v in page.facets.items()},
-                [r.turn.get_absolute_url() for r in page.results]]
-print(json.dumps(found))
-"""
 
-
-def _answers_here():
+def answers(queries=SEARCHES) -> dict:
+    """What a reader gets for each query: the count, the facet counts and the newest turns."""
     from archive.search.service import SearchParams, search
 
     found = {}
-    for q in SEARCHES:
+    for q in queries:
         page = search(SearchParams(q=q, sort="newest", per_page=50))
         found[q] = [page.total, {k: sorted([f.value, f.count] for f in v) for k, v in page.facets.items()},
                     [r.turn.get_absolute_url() for r in page.results]]
@@ -310,7 +274,7 @@ def test_a_moved_archive_searched_inside_postgresql_gives_the_same_results(archi
     import sys
     from pathlib import Path
 
-    before = _answers_here()
+    before = answers()
     assert before["sanctions"][0] > 0 and before["costa rica"][0] > 0
     move(target_url)
     root = Path(__file__).resolve().parent.parent
@@ -324,7 +288,8 @@ def test_a_moved_archive_searched_inside_postgresql_gives_the_same_results(archi
         return result.stdout
 
     manage("rebuild_search_index")
-    printed = manage("shell", "-c", _SEARCH_SCRIPT.replace("sys.argv[1]", repr(json.dumps(SEARCHES))))
+    # The same questions asked in a process of its own, on the moved archive.
+    printed = manage("shell", "-c", "import json; from tests.test_move import answers; print(json.dumps(answers()))")
     after = json.loads(printed.strip().splitlines()[-1])
     assert after == before
     # No Whoosh folder was made for the moved archive: its search is in the database.

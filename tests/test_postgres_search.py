@@ -20,7 +20,7 @@ from archive.search.engine import get_engine
 from archive.search.postgres import compile_query, lexemes
 from archive.search.query import parse as parse_query
 from archive.search.service import SearchParams, search
-from tests.search_support import FIXTURES, add_turns, load_seed, search_index, speaker, transcript  # noqa: F401
+from tests.search_support import FIXTURES, load_seed, search_index  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.postgres_engine, pytest.mark.django_db(transaction=True)]
 

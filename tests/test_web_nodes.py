@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import uuid
 
 import pytest
 
@@ -25,30 +24,15 @@ from pathlib import Path
 from tests.search_support import SEED
 from tests.test_production import ROOT, _free_port, _get, manage, production_env
 
-psycopg2 = pytest.importorskip("psycopg2")
+from tests.postgres_support import psycopg2, scratch_database, server_reachable
 
-SERVER = "postgres://postgres@127.0.0.1:5432"
-
-
-def _admin_sql(sql):
-    try:
-        connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3)
-    except psycopg2.Error as error:
-        pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432: {error}")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
+pytestmark = pytest.mark.skipif(not server_reachable(), reason="PostgreSQL is not reachable at 127.0.0.1:5432")
 
 
 @pytest.fixture
 def shared_database():
-    name = f"archive_nodes_{uuid.uuid4().hex[:10]}"
-    _admin_sql(f'CREATE DATABASE "{name}"')
-    yield f"{SERVER}/{name}"
-    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("archive_nodes") as url:
+        yield url
 
 
 @pytest.fixture

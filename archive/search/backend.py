@@ -40,7 +40,6 @@ from whoosh.writing import SegmentWriter
 
 from archive.search.analysis import words
 from archive.search.documents import documents, identifier, readable_elsewhere
-from archive.search.haystack_results import highlighted_texts
 from archive.search.engine import (
     DERIVED_FACETS,
     FACET_FIELDS,
@@ -52,6 +51,7 @@ from archive.search.engine import (
     SearchTimeout,
     get_engine,
 )
+from archive.search.haystack_results import answer, highlighted_texts, no_results, sort_for
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
@@ -371,17 +371,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._ready()
         query_string = force_str(query_string or "").strip()
         if not query_string:
-            return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+            return no_results()
         if query_string in ("*", "*:*"):
             q = None
         else:
             q = self.parser.parse(query_string)
             if q is None or q is wq.NullQuery:
-                return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+                return no_results()
         filters = [self.parser.parse(force_str(nq)) for nq in (narrow_queries or ())]
-        sort = "relevance"
-        if sort_by:
-            sort = "oldest" if sort_by[0].lstrip("-") in ("day", "date") and not sort_by[0].startswith("-") else "newest"
+        sort = sort_for(sort_by)
         end = end_offset if end_offset is not None else start_offset + 1000
         facet_names = [f for f in (facets or ()) if f in self.schema.names()]
         hits = self.search_compiled(q, filters, sort, start_offset, end, facet_names)
@@ -396,10 +394,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if highlight and stored[DJANGO_ID] in texts:
                 extra["highlighted"] = {self.content_field_name: [texts[stored[DJANGO_ID]]]}
             results.append(result_class(app_label, model_name, stored[DJANGO_ID], score, **extra))
-        facet_result = {"fields": {}, "dates": {}, "queries": {}}
-        for name in facet_names:
-            facet_result["fields"][name] = sorted(hits.facets[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        return {"results": results, "hits": hits.total, "facets": facet_result, "spelling_suggestion": None}
+        return answer(results, hits, facet_names)
 
     def more_like_this(self, model_instance, *args, **kwargs):
         return {"results": [], "hits": 0}

@@ -92,15 +92,10 @@ def get_engine(using: str = "default"):
     from haystack import connections
 
     from archive.search.backend import ArchiveWhooshBackend
+    from archive.search.postgres import ArchivePostgresBackend
 
     backend = connections[using].get_backend()
-    engines = (ArchiveWhooshBackend,)
-    try:
-        from archive.search.postgres import ArchivePostgresBackend
-
-        engines += (ArchivePostgresBackend,)
-    except ImportError:  # pragma: no cover - psycopg2 missing: PostgreSQL cannot be chosen anyway
-        pass
+    engines = (ArchiveWhooshBackend, ArchivePostgresBackend)
     if not isinstance(backend, engines):
         raise IndexWriteError(
             f"HAYSTACK_CONNECTIONS[{using!r}] must use one of the archive's engines: {', '.join(ENGINES.values())}"

@@ -30,7 +30,7 @@ from haystack.models import SearchResult
 from archive.search.analysis import base, words
 from archive.search.documents import documents
 from archive.search.engine import FACET_FIELDS, Filters, Hits, IndexReport, IndexWriteError, SearchTimeout
-from archive.search.haystack_results import highlighted_texts
+from archive.search.haystack_results import answer, highlighted_texts, no_results, sort_for
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.query import BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP, Clause, ParsedQuery, QueryWord, parse
 
@@ -537,12 +537,10 @@ class ArchivePostgresBackend(BaseSearchBackend):
         """Haystack's search entry point: the query string read with the archive's syntax."""
         query_string = force_str(query_string or "").strip()
         if not query_string:
-            return {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+            return no_results()
         parsed = None if query_string in ("*", "*:*") else parse(query_string)
         filters = Filters(**_narrowing(narrow_queries or ()))
-        sort = "relevance"
-        if sort_by:
-            sort = "oldest" if sort_by[0].lstrip("-") in ("day", "date") and not sort_by[0].startswith("-") else "newest"
+        sort = sort_for(sort_by)
         end = end_offset if end_offset is not None else start_offset + 1000
         facet_names = [f for f in (facets or ()) if f in FACET_FIELDS]
         hits = self.search_documents(parsed, filters, sort, start_offset, end, facet_names)
@@ -555,10 +553,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
             if highlight and stored["django_id"] in texts:
                 extra["highlighted"] = {"text": [texts[stored["django_id"]]]}
             results.append(result_class("archive", "turn", stored["django_id"], score, **extra))
-        facet_result = {"fields": {}, "dates": {}, "queries": {}}
-        for name in facet_names:
-            facet_result["fields"][name] = sorted(hits.facets[name].items(), key=lambda kv: (-kv[1], kv[0]))
-        return {"results": results, "hits": hits.total, "facets": facet_result, "spelling_suggestion": None}
+        return answer(results, hits, facet_names)
 
     def more_like_this(self, model_instance, *args, **kwargs):
         return {"results": [], "hits": 0}

@@ -187,25 +187,28 @@ def postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
     return found
 
 
-def _read_postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
+def _leaf_matchers(slot, fieldname, text):
+    """(raw postings matcher, first global document number) of each segment holding the term."""
     for leaf, offset in _leaves(slot):
         if not leaf.doc_count_all() or (fieldname, text) not in leaf:
             continue
         matcher = leaf.postings(fieldname, text)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
+        yield matcher, offset
+
+
+def _read_postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    for matcher, offset in _leaf_matchers(slot, fieldname, text):
         if isinstance(matcher, W3LeafMatcher):
-            # Whoosh 2.7's on-disk postings a block at a time, not a Python call per posting:
-            # ids delta-encoded; weights None (all 1), one number, or one per posting.
+            # Whoosh 2.7's on-disk postings a block at a time, not a Python call per posting
+            # (ids delta-encoded).
             while matcher.is_active():
                 matcher._read_data()
-                block_ids, block_weights = matcher._data[0], matcher._data[1]
+                block_ids = matcher._data[0]
                 ids.append(np.cumsum(np.asarray(block_ids, dtype=DOCNUM)) + offset)
-                if block_weights is None or isinstance(block_weights, float):
-                    weights.append(np.full(len(block_ids), 1.0 if block_weights is None else block_weights))
-                else:
-                    weights.append(np.asarray(block_weights, dtype=np.float64))
+                weights.append(_block_weights(matcher._data[1], len(block_ids)))
                 matcher._next_block()
         else:
             # Postings short enough to be kept inline with the term.
@@ -251,12 +254,7 @@ def _blocks_within(slot, fieldname, text, within: np.ndarray, values: bool):
     a document of the mask ``within``; other blocks are skipped unread (a block's header
     gives its last document number)."""
     before = np.concatenate(([0], np.cumsum(within)))
-    for leaf, offset in _leaves(slot):
-        if not leaf.doc_count_all() or (fieldname, text) not in leaf:
-            continue
-        matcher = leaf.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
+    for matcher, offset in _leaf_matchers(slot, fieldname, text):
         first = offset
         while matcher.is_active():
             if isinstance(matcher, W3LeafMatcher):
