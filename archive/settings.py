@@ -243,6 +243,11 @@ LOGGING = {
 # up a worker; what one query may ask is bounded in archive/search/query.py.
 ARCHIVE_SEARCH_TIME_LIMIT = float(os.environ.get("ARCHIVE_SEARCH_TIME_LIMIT", "5"))
 
+# Memory each web process may keep of decoded Whoosh postings between searches, in MB
+# (archive/search/whoosh_postings.py): frequent words are then not decoded again. 0 keeps
+# nothing between searches.
+ARCHIVE_SEARCH_CACHE_MB = int(os.environ.get("ARCHIVE_SEARCH_CACHE_MB", "256"))
+
 # Admin logins: after this many failures for one username from one address, that pair is
 # refused for an hour (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("ARCHIVE_LOGIN_FAILURE_LIMIT", "5"))

@@ -233,7 +233,7 @@ def measure(args, workdir: Path) -> dict:
 
     def postgres_variants(size_label: str) -> dict:
         found = {}
-        for index in ["gin"] + (["rum"] if rum_available() else []):
+        for index in ["gin"] + (["rum"] if rum_available() and not args.gin_only else []):
             report["timings"][f"{size_label}_{index}_index_s"] = round(use_index(index), 1)
             stats, answers = run_mix(cases, args.repeat)
             report["variants"][f"{size_label} postgres-{index}"] = stats
@@ -295,6 +295,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=100_000)
     parser.add_argument("--scale", type=int, default=0, help="grow the archive to this many turns afterwards")
     parser.add_argument("--whoosh-at-scale", action="store_true")
+    parser.add_argument("--gin-only", action="store_true", help="leave the RUM index out")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--again", action="store_true",

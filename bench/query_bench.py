@@ -100,6 +100,7 @@ def main() -> None:
                 search(search_params(case.params))
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats("archive/search", 25)
         return
 
     samples = collections.defaultdict(list)

@@ -32,8 +32,9 @@ _COMBINED = (wq.Term, wq.Or, wq.And, wq.AndNot, wq.AndMaybe, wq.ConstantScoreQue
 
 def needs_whoosh(q) -> bool:
     """True when ``q`` has a part matched by Whoosh's own matchers: anything else than
-    terms and plain boolean operators. (A phrase among all the documents is matched faster
-    by Whoosh; among a few, by ``phrase_mask``: see ``_mask``.)"""
+    terms, phrases of words and plain boolean operators."""
+    if word_sequence(q) is not None:
+        return False  # checked from the words' positions (``phrase_mask``)
     if type(q) not in _COMBINED:
         return True
     if isinstance(q, wq.Every) and q.fieldname not in (None, "", "*"):
@@ -76,8 +77,12 @@ def matching_docs(slot, q, deadline=None) -> np.ndarray:
     return np.flatnonzero(_mask(slot, q, deadline) & live_mask(slot))
 
 
-def _mask(slot, q, deadline) -> np.ndarray:
+def _mask(slot, q, deadline, within=None) -> np.ndarray:
+    """The documents matching ``q``; where ``within`` is given, only those of it (the
+    callers need no others), so that phrases are checked only there."""
     size = doc_count_all(slot)
+    if word_sequence(q) is not None:
+        return phrase_mask(slot, q, live_mask(slot) if within is None else within, deadline)
     if type(q) is not wq.And and needs_whoosh(q):
         return whoosh_mask(slot, q, deadline)
     if isinstance(q, wq.Term):
@@ -87,26 +92,31 @@ def _mask(slot, q, deadline) -> np.ndarray:
     if isinstance(q, wq.Every):
         return np.ones(size, dtype=bool)
     if isinstance(q, wq.ConstantScoreQuery):
-        return _mask(slot, q.child, deadline)
+        return _mask(slot, q.child, deadline, within)
     if isinstance(q, wq.AndNot):
-        return _mask(slot, q.a, deadline) & ~_mask(slot, q.b, deadline)
+        wanted = _mask(slot, q.a, deadline, within)
+        return wanted & ~_mask(slot, q.b, deadline, wanted)
     if isinstance(q, wq.AndMaybe):
-        return _mask(slot, q.a, deadline)
+        return _mask(slot, q.a, deadline, within)
     if isinstance(q, wq.Or):
         mask = np.zeros(size, dtype=bool)
         for child in q.subqueries:
-            mask |= _mask(slot, child, deadline)
+            mask |= _mask(slot, child, deadline, within)
         return mask
     if isinstance(q, wq.And):
-        mask = np.ones(size, dtype=bool)
-        # Whoosh's slow matching last: once the other parts leave nothing, it is not needed.
-        for child in sorted(q.subqueries, key=needs_whoosh):
+        mask = np.ones(size, dtype=bool) if within is None else within.copy()
+        # Terms first, phrases next (checked only where the terms already match), Whoosh's
+        # slow matching last: once the other parts leave nothing, they are not needed.
+        for child in sorted(q.subqueries, key=lambda c: (needs_whoosh(c), _has_phrase(c))):
             if not mask.any():
                 break
-            # A phrase is checked only where the other parts already match.
-            mask &= phrase_mask(slot, child, mask, deadline) if word_sequence(child) else _mask(slot, child, deadline)
+            mask &= _mask(slot, child, deadline, mask)
         return mask
     return whoosh_mask(slot, q, deadline)
+
+
+def _has_phrase(q) -> bool:
+    return word_sequence(q) is not None or any(_has_phrase(child) for child in q.children())
 
 
 def phrase_mask(slot, q, within: np.ndarray, deadline=None) -> np.ndarray:

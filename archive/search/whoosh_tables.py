@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import pickle
 from collections import Counter
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+from archive.search.whoosh_postings import (  # noqa: F401 (used through this module)
+    DOCNUM,
+    POSITION_SPAN,
+    forget_beyond_budget,
+    has_positions,
+    term,
+)
 
 MULTI_VALUED = frozenset({"topics"})
-DOCNUM = np.int64
 
 
 def _leaves(slot):
@@ -166,61 +170,18 @@ def first_in_order(slot, docs: np.ndarray, order: str, start: int, end: int) -> 
 
 @contextlib.contextmanager
 def one_search(slot):
-    """Inside, each term's postings are read once however often the search asks for them
-    (matching, then ranking); forgotten afterwards."""
-    slot.tables["this-search"] = {}
+    """Inside, each term's postings are decoded once however often the search asks for them
+    (matching, then ranking); afterwards the least used are forgotten past the budget."""
     try:
         yield
     finally:
-        slot.tables.pop("this-search", None)
+        forget_beyond_budget(slot)
 
 
 def postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
     """Global document numbers and weights of one term's postings, deleted documents
     included (the live mask drops them)."""
-    remembered = slot.tables.get("this-search")
-    if remembered is None:
-        return _read_postings(slot, fieldname, text)
-    found = remembered.get((fieldname, text))
-    if found is None:
-        found = remembered[(fieldname, text)] = _read_postings(slot, fieldname, text)
-    return found
-
-
-def _leaf_matchers(slot, fieldname, text):
-    """(raw postings matcher, first global document number) of each segment holding the term."""
-    for leaf, offset in _leaves(slot):
-        if not leaf.doc_count_all() or (fieldname, text) not in leaf:
-            continue
-        matcher = leaf.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        yield matcher, offset
-
-
-def _read_postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    for matcher, offset in _leaf_matchers(slot, fieldname, text):
-        if isinstance(matcher, W3LeafMatcher):
-            # Whoosh 2.7's on-disk postings a block at a time, not a Python call per posting
-            # (ids delta-encoded).
-            while matcher.is_active():
-                matcher._read_data()
-                block_ids = matcher._data[0]
-                ids.append(np.cumsum(np.asarray(block_ids, dtype=DOCNUM)) + offset)
-                weights.append(_block_weights(matcher._data[1], len(block_ids)))
-                matcher._next_block()
-        else:
-            # Postings short enough to be kept inline with the term.
-            found = []
-            while matcher.is_active():
-                found.append((matcher.id(), matcher.weight()))
-                matcher.next()
-            ids.append(np.array([d for d, _w in found], dtype=DOCNUM) + offset)
-            weights.append(np.array([w for _d, w in found], dtype=np.float64))
-    if not ids:
-        return np.zeros(0, dtype=DOCNUM), np.zeros(0)
-    return np.concatenate(ids), np.concatenate(weights)
+    return term(slot, fieldname, text).all()
 
 
 def length_bytes(slot, fieldname) -> np.ndarray:
@@ -239,68 +200,9 @@ def length_bytes(slot, fieldname) -> np.ndarray:
     return found
 
 
-# A word's place in a document as one number: document number * POSITION_SPAN + position.
-POSITION_SPAN = 1 << 24
-
-
-def has_positions(slot, fieldname) -> bool:
-    """True when ``fieldname`` keeps word positions in the encoding ``position_keys`` reads."""
-    schema = slot.searcher.schema
-    return fieldname in schema and type(schema[fieldname].format) is Positions
-
-
-def _blocks_within(slot, fieldname, text, within: np.ndarray, values: bool):
-    """(global ids, weights, values or None) of each postings block of one term that holds
-    a document of the mask ``within``; other blocks are skipped unread (a block's header
-    gives its last document number)."""
-    before = np.concatenate(([0], np.cumsum(within)))
-    for matcher, offset in _leaf_matchers(slot, fieldname, text):
-        first = offset
-        while matcher.is_active():
-            if isinstance(matcher, W3LeafMatcher):
-                last = offset + matcher._maxid
-                if before[last + 1] == before[first]:
-                    first = last + 1
-                    matcher._next_block()
-                    continue
-                first = last + 1
-                matcher._read_data()
-                block_ids = np.cumsum(np.asarray(matcher._data[0], dtype=DOCNUM)) + offset
-                if values:
-                    matcher._read_values()
-                yield block_ids, _block_weights(matcher._data[1], len(block_ids)), matcher._values if values else None
-                matcher._next_block()
-            else:
-                yield (
-                    np.array([matcher.id() + offset], dtype=DOCNUM),
-                    np.array([matcher.weight()], dtype=np.float64),
-                    [matcher.value()] if values else None,
-                )
-                matcher.next()
-
-
-def _block_weights(weights, count: int) -> np.ndarray:
-    # A block's weights: None (all 1), one number for the block, or one per posting.
-    if weights is None or isinstance(weights, float):
-        return np.full(count, 1.0 if weights is None else weights)
-    return np.asarray(weights, dtype=np.float64)
-
-
 def postings_within(slot, fieldname, text, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and weights of one term's postings in the documents ``within``."""
-    remembered = slot.tables.get("this-search", {}).get((fieldname, text))
-    if remembered is not None:
-        ids, weights = remembered
-        kept = within[ids]
-        return ids[kept], weights[kept]
-    ids, weights = [], []
-    for block_ids, block_weights, _values in _blocks_within(slot, fieldname, text, within, False):
-        kept = within[block_ids]
-        ids.append(block_ids[kept])
-        weights.append(block_weights[kept])
-    if not ids:
-        return np.zeros(0, dtype=DOCNUM), np.zeros(0)
-    return np.concatenate(ids), np.concatenate(weights)
+    return term(slot, fieldname, text).within(within)
 
 
 def ids_within(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
@@ -310,18 +212,4 @@ def ids_within(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
 
 def position_keys(slot, fieldname, text, within: np.ndarray) -> np.ndarray:
     """Every place of one term in the documents ``within`` (a mask by number), as keys."""
-    keys = []
-    for block_ids, _weights, values in _blocks_within(slot, fieldname, text, within, True):
-        for i in np.flatnonzero(within[block_ids]).tolist():
-            place = int(block_ids[i]) * POSITION_SPAN
-            for delta in _deltas(values[i]):
-                place += delta
-                keys.append(place)
-    return np.array(keys, dtype=DOCNUM)
-
-
-def _deltas(value: bytes) -> list:
-    # Whoosh's Positions format: a 4-byte count, then the pickled position deltas with the
-    # pickle's final "." dropped.
-    body = value[4:]
-    return pickle.loads(body if body.endswith(b".") else body + b".")
+    return term(slot, fieldname, text).position_keys(within)

@@ -1,0 +1,237 @@
+"""Whoosh's postings decoded once into numpy arrays, and kept for the searches that follow.
+
+Whoosh 2.7 stores a term's postings in blocks of up to 128 documents: a pickled header
+(the block's last document number among others), then the pickled, often zlib-compressed
+ids, weights and values (a pickle per document for word positions). Decoding them is most
+of what a search costs; the same frequent terms ("the", "president", "going") come back
+in search after search. So each term's blocks are decoded the first time a search needs
+them, as arrays, and stay in this process's searcher slot (``SearcherSlot.tables``,
+dropped whenever the searcher changes) while they fit in ``ARCHIVE_SEARCH_CACHE_MB``;
+the terms used least recently are forgotten first, after the search that used them.
+
+Only blocks holding a document the search asks about are decoded: a phrase's common
+words are read in the few blocks where its rare word is.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+from django.conf import settings
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+
+DOCNUM = np.int64
+# A word's place in a document as one number: document number * POSITION_SPAN + position.
+POSITION_SPAN = 1 << 24
+_EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
+_EMPTY_WEIGHTS = np.zeros(0)
+
+
+class _Block:
+    """One postings block: where its data is, and what has been decoded of it."""
+
+    __slots__ = ("first", "last", "read", "ids", "weights", "values", "keys", "counts")
+
+    def __init__(self, first: int, last: int, read):
+        self.first, self.last = first, last  # global document numbers it may hold
+        self.read = read  # () -> (ids, weights, values) as Whoosh stores them
+        self.ids = self.weights = self.values = self.keys = self.counts = None
+
+    def decode(self) -> None:
+        if self.ids is None:
+            self.ids, self.weights, self.values = self.read()
+            self.read = None
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(every place of the word in the block's documents as keys, places per document)."""
+        if self.keys is None:
+            self.decode()
+            places = [_deltas(value) for value in self.values]
+            counts = np.fromiter((len(p) for p in places), dtype=np.int64, count=len(places))
+            deltas = np.fromiter((d for p in places for d in p), dtype=DOCNUM, count=int(counts.sum()))
+            # Positions are stored as deltas from the one before, restarting in each document.
+            running = np.concatenate(([0], np.cumsum(deltas)))
+            restart = running[np.cumsum(counts) - counts]
+            self.keys = np.repeat(self.ids * POSITION_SPAN - restart, counts) + running[1:]
+            self.counts = counts
+            self.values = None  # the stored form is not needed again
+        return self.keys, self.counts
+
+    @property
+    def nbytes(self) -> int:
+        size = sum(a.nbytes for a in (self.ids, self.weights, self.keys, self.counts) if a is not None)
+        # Stored positions not decoded yet: a bytes object per document.
+        return size + (64 * len(self.values) if self.values is not None else 0)
+
+
+class TermPostings:
+    """One term's blocks across the searcher's segments, decoded as they are asked for."""
+
+    def __init__(self, blocks: list[_Block]):
+        self.blocks = blocks
+        self.lasts = np.array([b.last for b in blocks], dtype=DOCNUM)
+        self.firsts = np.array([b.first for b in blocks], dtype=DOCNUM)
+        self._all = None
+
+    def all(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting's (global document number, weight), deleted documents included."""
+        if self._all is None:
+            for block in self.blocks:
+                block.decode()
+            if self.blocks:
+                self._all = (
+                    np.concatenate([b.ids for b in self.blocks]),
+                    np.concatenate([b.weights for b in self.blocks]),
+                )
+            else:
+                self._all = (_EMPTY_IDS, _EMPTY_WEIGHTS)
+        return self._all
+
+    def blocks_within(self, within: np.ndarray) -> list[_Block]:
+        """The blocks that may hold a document of the mask ``within``, decoded."""
+        docs = np.flatnonzero(within)
+        hit = np.searchsorted(docs, self.lasts, side="right") > np.searchsorted(docs, self.firsts)
+        chosen = [self.blocks[i] for i in np.flatnonzero(hit)]
+        for block in chosen:
+            block.decode()
+        return chosen
+
+    def within(self, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of the postings in the documents ``within``."""
+        if self._all is not None:
+            ids, weights = self._all
+        else:
+            chosen = self.blocks_within(within)
+            if not chosen:
+                return _EMPTY_IDS, _EMPTY_WEIGHTS
+            ids = np.concatenate([b.ids for b in chosen])
+            weights = np.concatenate([b.weights for b in chosen])
+        kept = within[ids]
+        return ids[kept], weights[kept]
+
+    def position_keys(self, within: np.ndarray) -> np.ndarray:
+        """Every place of the term in the documents ``within``, as sorted keys."""
+        keys = []
+        for block in self.blocks_within(within):
+            block_keys, counts = block.positions()
+            keys.append(block_keys[np.repeat(within[block.ids], counts)])
+        return np.concatenate(keys) if keys else _EMPTY_IDS
+
+    @property
+    def nbytes(self) -> int:
+        size = sum(b.nbytes for b in self.blocks) + self.lasts.nbytes * 2
+        if self._all is not None:
+            size += self._all[0].nbytes + self._all[1].nbytes
+        return size
+
+
+def _deltas(value: bytes) -> list:
+    # Whoosh's Positions format: a 4-byte count, then the pickled position deltas with the
+    # pickle's final "." dropped.
+    body = value[4:]
+    return pickle.loads(body if body.endswith(b".") else body + b".")
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    # A block's weights: None (all 1), one number for the block, or one per posting.
+    if weights is None or isinstance(weights, float):
+        return np.full(count, 1.0 if weights is None else weights)
+    return np.asarray(weights, dtype=np.float64)
+
+
+def _reader(postfile, start: int, end: int, compressed: bool, offset: int, count: int, values: bool):
+    def read():
+        raw = postfile.get(start, end - start)
+        data = pickle.loads(zlib.decompress(raw) if compressed else raw)
+        ids = np.cumsum(np.asarray(data[0], dtype=DOCNUM)) + offset
+        stored = data[2] if values else None
+        return ids, _block_weights(data[1], count), stored
+
+    return read
+
+
+def _term_blocks(slot, fieldname, text, values: bool) -> list[_Block]:
+    """Every block of one term, in document order, with nothing decoded yet."""
+    blocks = []
+    for leaf, offset in slot.searcher.reader().leaf_readers():
+        if not leaf.doc_count_all() or (fieldname, text) not in leaf:
+            continue
+        matcher = leaf.postings(fieldname, text)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        first = offset
+        if isinstance(matcher, W3LeafMatcher):
+            # Only the headers are read here: each block's end, compression and size.
+            while matcher.is_active():
+                last = offset + matcher._maxid
+                read = _reader(
+                    matcher._postfile, matcher._dataoffset, matcher._nextoffset, bool(matcher._compression),
+                    offset, matcher._blocklength, values,
+                )
+                blocks.append(_Block(first, last, read))
+                first = last + 1
+                matcher._next_block()
+        else:
+            # Postings short enough to be kept inline with the term: one small block.
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id() + offset, matcher.weight(), matcher.value() if values else None))
+                matcher.next()
+            if found:
+                ids = np.array([f[0] for f in found], dtype=DOCNUM)
+                weights = np.array([f[1] for f in found], dtype=np.float64)
+                stored = [f[2] for f in found] if values else None
+                block = _Block(first, int(ids[-1]), None)
+                block.ids, block.weights, block.values = ids, weights, stored
+                blocks.append(block)
+    return blocks
+
+
+def term(slot, fieldname: str, text: str) -> TermPostings:
+    """The term's postings, from this searcher's cache or read now."""
+    cache = _cache(slot)
+    key = (fieldname, text)
+    found = cache.get(key)
+    if found is None:
+        values = has_positions(slot, fieldname)
+        found = cache[key] = TermPostings(_term_blocks(slot, fieldname, text, values))
+    else:
+        cache.move_to_end(key)
+    slot.tables.setdefault("postings-used", set()).add(key)
+    return found
+
+
+def has_positions(slot, fieldname) -> bool:
+    """True when ``fieldname`` keeps word positions in the encoding ``_deltas`` reads."""
+    schema = slot.searcher.schema
+    return fieldname in schema and type(schema[fieldname].format) is Positions
+
+
+def _cache(slot) -> OrderedDict:
+    cache = slot.tables.get("postings")
+    if cache is None:
+        cache = slot.tables["postings"] = OrderedDict()
+    return cache
+
+
+def forget_beyond_budget(slot) -> None:
+    """Forget the least recently used terms until the rest fit in ARCHIVE_SEARCH_CACHE_MB
+    (called after each search, so one search never decodes a term twice)."""
+    cache = slot.tables.get("postings")
+    if not cache:
+        return
+    # Sizes change only for the terms this search used.
+    sizes = slot.tables.setdefault("postings-sizes", {})
+    for key in slot.tables.pop("postings-used", ()):
+        if key in cache:
+            sizes[key] = cache[key].nbytes
+    budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
+    total = sum(sizes.values())
+    while cache and total > budget:
+        key, _entry = cache.popitem(last=False)
+        total -= sizes.pop(key, 0)
