@@ -1,0 +1,204 @@
+"""The fast Whoosh search paths give exactly what a plain check of the texts and Whoosh's own
+matching and scoring give: phrases, counts, facets and pages, cold or from decoded postings
+kept between searches, across segments and postings blocks."""
+
+import datetime
+import random
+
+import pytest
+
+from archive.models import Speaker, Topic, Transcript
+from archive.search import backend as whoosh_backend
+from archive.search import indexing
+from archive.search.analysis import words
+from archive.search.backend import get_backend
+from archive.search.engine import FACET_FIELDS, Filters
+from archive.search.query import parse
+from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+# Few words, so that common ones fill many postings blocks (Whoosh's hold 128 documents)
+# and phrases of them occur both in order and scattered.
+VOCABULARY = (
+    "we are going to talk about the sanctions on russia and the talks with china "
+    "it is not clear what they will do next week our allies agree running runs ran"
+).split()
+SORTS = ("relevance", "newest", "oldest")
+
+
+@pytest.fixture
+def many_turns(search_index):
+    rng = random.Random(20261201)
+    people = [speaker(name) for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing")]
+    people.append(speaker("Question", "question", kind=Speaker.Kind.ROLE))
+    topics = [Topic.objects.create(name=n, slug=n.lower(), kind="theme") for n in ("Trade", "Climate")]
+    kinds = list(Transcript.Kind.values)[:3]
+    texts = {}
+
+    def fill(count, first_day):
+        made = []
+        for n in range(count):
+            record = transcript(
+                f"Record {first_day + n}", datetime.date(2020, 1, 1) + datetime.timedelta(days=first_day + n),
+                rng.choice(kinds),
+            )
+            specs = []
+            for _ in range(rng.randint(3, 8)):
+                sentence = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(4, 30)))
+                specs.append((rng.choice(people), sentence.capitalize() + "."))
+            for turn in add_turns(record, *specs):
+                texts[turn.pk] = turn.text
+                if rng.random() < 0.3:
+                    turn.topics.add(rng.choice(topics))
+            made.append(record.pk)
+        return made
+
+    fill(60, 0)
+    indexing.rebuild()
+    # A second segment, written after the first: document numbers there start further on.
+    indexing.index_transcripts(fill(25, 100))
+    return texts
+
+
+def _phrase_in(text, query_words) -> bool:
+    stems = [w.stemmed for w in words(text)]
+    n = len(query_words)
+    return any(all(stems[i + k] in query_words[k].stems for k in range(n)) for i in range(len(stems) - n + 1))
+
+
+def _answer(parsed, sort, filters=Filters(), start=0, end=20):
+    """(count, facets, page): the page's turn ids, or for relevance its (score, id) pairs
+    ordered by score then id, the scores rounded far below any real difference (sums in
+    another order differ in the last bits, and ties may then fall either way)."""
+    hits = get_backend().search_documents(parsed, filters, sort, start, end, FACET_FIELDS)
+    if sort == "relevance":
+        page = sorted(((round(score, 8), int(s["django_id"])) for s, score in hits.page), key=lambda p: (-p[0], p[1]))
+    else:
+        page = [int(s["django_id"]) for s, _ in hits.page]
+    return hits.total, {k: dict(v) for k, v in hits.facets.items()}, page
+
+
+def _tied_groups(ranking):
+    """The ids of a relevance ranking, each run of equal scores as one set."""
+    groups, last = [], None
+    for score, pk in ranking:
+        if score != last:
+            groups.append(set())
+            last = score
+        groups[-1].add(pk)
+    return groups
+
+
+def _queries(texts, rng):
+    chosen = [w for w in VOCABULARY if len(w) > 3][:8] + ["the", "we are going to", "it is not", "talks OR allies"]
+    chosen += ["sanctions -russia", "running", '"ran"']
+    spoken = [t.rstrip(".").lower().split() for t in texts.values()]
+    for size in (2, 3, 4, 6):
+        for _ in range(3):
+            sentence = rng.choice([s for s in spoken if len(s) > size])
+            start = rng.randrange(len(sentence) - size)
+            chosen.append('"' + " ".join(sentence[start : start + size]) + '"')
+    for _ in range(3):
+        chosen.append(" ".join(rng.sample(VOCABULARY, 2)) + ' "' + " ".join(rng.sample(VOCABULARY, 2)) + '"')
+    for _ in range(4):
+        sentence = rng.choice([s for s in spoken if len(s) > 9])
+        chosen.append(" ".join(sentence[:9]))  # a remembered quote, typed without quotes
+    return chosen
+
+
+def test_phrases_find_exactly_the_turns_whose_words_run_in_that_order(many_turns):
+    rng = random.Random(7)
+    phrases = [q for q in _queries(many_turns, rng) if q.startswith('"') and q.endswith('"') and " " in q]
+    assert len(phrases) >= 10
+    for q in phrases:
+        parsed = parse(q)
+        expected = sorted(pk for pk, text in many_turns.items() if _phrase_in(text, parsed.groups[0][0].words))
+        hits = get_backend().search_documents(parsed, Filters(), "newest", 0, len(many_turns), ())
+        assert hits.total == len(expected), q
+        assert sorted(int(s["django_id"]) for s, _ in hits.page) == expected, q
+    # The scattered words match many more turns than the phrase: the check is not vacuous.
+    assert get_backend().search_documents(parse("talk about the"), Filters(), "newest", 0, 0, ()).total > len(
+        [pk for pk, t in many_turns.items() if _phrase_in(t, parse('"talk about the"').groups[0][0].words)]
+    )
+
+
+def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, monkeypatch, settings):
+    rng = random.Random(11)
+    queries = _queries(many_turns, rng)
+    filters = [Filters(), Filters(speaker="grace-hopper"), Filters(topic="trade"), Filters(days=(737425, 737500))]
+    cases = [(q, sort, f) for q in queries for sort in SORTS for f in (filters if sort == "relevance" else filters[:1])]
+    # Two pages of 20, and every match at once.
+    pages = [(0, 20), (20, 40), (0, len(many_turns))]
+
+    def answers():
+        return {case: [_answer(parse(case[0]), case[1], case[2], *page) for page in pages] for case in cases}
+
+    fast = answers()
+    # Again, with every term's decoded postings kept from the searches before.
+    again = answers()
+    settings.ARCHIVE_SEARCH_CACHE_MB = 0
+    cold = answers()
+    # Whoosh's own matchers match and score every document (the slow path).
+    monkeypatch.setattr(whoosh_backend, "needs_whoosh", lambda q: True)
+    slow = answers()
+
+    assert sum(1 for found in slow.values() if found[0][0] > 40) > 20  # many cases fill two pages
+    for case in cases:
+        assert fast[case] == again[case] == cold[case], case
+        first, second, everything = fast[case]
+        expected_first, expected_second, expected_everything = slow[case]
+        assert first[:2] == expected_first[:2] and second[:2] == expected_second[:2], case
+        if case[1] == "relevance":
+            # The same order, tie for tie (Whoosh's filtered scores all carry one more point).
+            assert everything[:2] == expected_everything[:2], case
+            assert _tied_groups(everything[2]) == _tied_groups(expected_everything[2]), case
+            # Each page holds the scores of its places in the whole ranking (ties may swap).
+            ranking = everything[2]
+            assert [p[0] for p in first[2]] == [p[0] for p in ranking[:20]], case
+            assert [p[0] for p in second[2]] == [p[0] for p in ranking[20:40]], case
+        else:
+            assert everything == expected_everything, case
+            assert first[2] == everything[2][:20] and second[2] == everything[2][20:40], case
+
+
+def test_decoded_postings_stay_within_the_budget_and_go_with_the_searcher(many_turns, settings):
+    from archive.search.store import _slot
+
+    backend = get_backend()
+    slot = _slot(backend.store.root)
+    _answer(parse("we are going to talk"), "relevance")
+    kept = dict(slot.tables["postings"])
+    assert ("text", "talk") in kept
+    sizes = slot.tables["postings-sizes"]
+    settings.ARCHIVE_SEARCH_CACHE_MB = 0
+    _answer(parse("allies"), "relevance")
+    assert not slot.tables["postings"] and not sizes
+    settings.ARCHIVE_SEARCH_CACHE_MB = 256
+    _answer(parse("allies"), "relevance")
+    assert slot.tables["postings"]
+    # A new turn makes a new searcher: nothing decoded from the old one is used again.
+    record = transcript("Later", datetime.date(2021, 6, 1))
+    add_turns(record, (speaker("Ada Lovelace"), "Allies agree on everything."))
+    indexing.index_transcripts([record.pk])
+    before = _answer(parse("allies"), "newest", end=200)[0]
+    assert before == 1 + sum(1 for t in many_turns.values() if "allies" in t.lower())
+
+
+def test_a_block_is_read_when_its_first_or_last_document_is_asked_for():
+    import numpy as np
+
+    from archive.search.whoosh_postings import TermPostings, _Block
+
+    def block(first, last):
+        ids = np.arange(first, last + 1, 3)
+        return _Block(first, last, lambda: (ids, np.ones(len(ids)), None))
+
+    term = TermPostings([block(0, 9), block(10, 19), block(20, 29)])
+    for asked, expected in (([9], [0]), ([10], [1]), ([19, 20], [1, 2]), ([], []), ([0, 29], [0, 2])):
+        within = np.zeros(30, dtype=bool)
+        within[asked] = True
+        assert [term.blocks.index(b) for b in term.blocks_within(within)] == expected, asked
+    within = np.zeros(30, dtype=bool)
+    within[[3, 13, 14]] = True
+    assert term.within(within)[0].tolist() == [3, 13]
