@@ -29,18 +29,21 @@ DOCNUM = np.int64
 # A word's place in a document as one number: document number * POSITION_SPAN + position.
 POSITION_SPAN = 1 << 24
 _EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
+# Below one document in this many of a block, only those documents' positions are decoded.
+FEW_OF_A_BLOCK = 8
 _EMPTY_WEIGHTS = np.zeros(0)
 
 
 class _Block:
     """One postings block: where its data is, and what has been decoded of it."""
 
-    __slots__ = ("first", "last", "read", "ids", "weights", "values", "keys", "counts")
+    __slots__ = ("first", "last", "read", "ids", "weights", "values", "keys", "counts", "some")
 
     def __init__(self, first: int, last: int, read):
         self.first, self.last = first, last  # global document numbers it may hold
         self.read = read  # () -> (ids, weights, values) as Whoosh stores them
         self.ids = self.weights = self.values = self.keys = self.counts = None
+        self.some = None  # positions decoded for a few of its documents: {index: keys}
 
     def decode(self) -> None:
         if self.ids is None:
@@ -51,20 +54,35 @@ class _Block:
         """(every place of the word in the block's documents as keys, places per document)."""
         if self.keys is None:
             self.decode()
-            places = [_deltas(value) for value in self.values]
-            counts = np.fromiter((len(p) for p in places), dtype=np.int64, count=len(places))
-            deltas = np.fromiter((d for p in places for d in p), dtype=DOCNUM, count=int(counts.sum()))
-            # Positions are stored as deltas from the one before, restarting in each document.
-            running = np.concatenate(([0], np.cumsum(deltas)))
-            restart = running[np.cumsum(counts) - counts]
-            self.keys = np.repeat(self.ids * POSITION_SPAN - restart, counts) + running[1:]
-            self.counts = counts
+            self.keys, self.counts = _position_keys(self.ids, self.values)
             self.values = None  # the stored form is not needed again
         return self.keys, self.counts
+
+    def positions_of(self, chosen: np.ndarray) -> np.ndarray:
+        """The keys of the places in the block's documents at indexes ``chosen``: from the
+        whole block's decoded positions, or, while few of its documents were asked for,
+        from those documents' alone (a block's other documents may never be asked for)."""
+        if self.keys is None and len(chosen) * FEW_OF_A_BLOCK < len(self.ids):
+            if self.some is None:
+                self.some = {}
+            found = []
+            for i in chosen.tolist():
+                keys = self.some.get(i)
+                if keys is None:
+                    keys = self.some[i] = _position_keys(self.ids[i : i + 1], [self.values[i]])[0]
+                found.append(keys)
+            return np.concatenate(found)
+        self.some = None
+        keys, counts = self.positions()
+        wanted = np.zeros(len(self.ids), dtype=bool)
+        wanted[chosen] = True
+        return keys[np.repeat(wanted, counts)]
 
     @property
     def nbytes(self) -> int:
         size = sum(a.nbytes for a in (self.ids, self.weights, self.keys, self.counts) if a is not None)
+        if self.some:
+            size += sum(keys.nbytes + 64 for keys in self.some.values())
         # Stored positions not decoded yet: a bytes object per document.
         return size + (64 * len(self.values) if self.values is not None else 0)
 
@@ -118,8 +136,9 @@ class TermPostings:
         """Every place of the term in the documents ``within``, as sorted keys."""
         keys = []
         for block in self.blocks_within(within):
-            block_keys, counts = block.positions()
-            keys.append(block_keys[np.repeat(within[block.ids], counts)])
+            chosen = np.flatnonzero(within[block.ids])
+            if len(chosen):
+                keys.append(block.positions_of(chosen))
         return np.concatenate(keys) if keys else _EMPTY_IDS
 
     @property
@@ -128,6 +147,18 @@ class TermPostings:
         if self._all is not None:
             size += self._all[0].nbytes + self._all[1].nbytes
         return size
+
+
+def _position_keys(ids: np.ndarray, values: list) -> tuple[np.ndarray, np.ndarray]:
+    """(the keys of every place in these documents, places per document) from Whoosh's
+    stored positions of each."""
+    places = [_deltas(value) for value in values]
+    counts = np.fromiter((len(p) for p in places), dtype=np.int64, count=len(places))
+    deltas = np.fromiter((d for p in places for d in p), dtype=DOCNUM, count=int(counts.sum()))
+    # Positions are stored as deltas from the one before, restarting in each document.
+    running = np.concatenate(([0], np.cumsum(deltas)))
+    restart = running[np.cumsum(counts) - counts]
+    return np.repeat(ids * POSITION_SPAN - restart, counts) + running[1:], counts
 
 
 def _deltas(value: bytes) -> list:
