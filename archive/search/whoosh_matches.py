@@ -22,6 +22,7 @@ from archive.search.whoosh_tables import (
     live_mask,
     position_keys,
     postings,
+    term,
 )
 
 # Matches collected between two looks at the clock on the slow path.
@@ -132,9 +133,8 @@ def sequence_mask(slot, field, places, slop, within=None) -> np.ndarray:
     of the place before, 1 to ``slop`` words after it."""
     size = doc_count_all(slot)
     alive = live_mask(slot).copy() if within is None else within & live_mask(slot)
-    reader = slot.searcher.reader()
     # The rarest place first; the others are read only in blocks holding a document left.
-    by_rarity = sorted(places, key=lambda texts: sum(reader.doc_frequency(field, t) for t in texts))
+    by_rarity = sorted(places, key=lambda texts: sum(term(slot, field, t).doc_frequency for t in texts))
     for n, alternatives in enumerate(by_rarity):
         if not alive.any():
             return alive

@@ -90,17 +90,26 @@ class _Block:
 class TermPostings:
     """One term's blocks across the searcher's segments, decoded as they are asked for."""
 
-    def __init__(self, blocks: list[_Block]):
+    def __init__(self, blocks: list[_Block], doc_frequency: int):
         self.blocks = blocks
+        self.doc_frequency = doc_frequency  # postings, deleted documents included
         self.lasts = np.array([b.last for b in blocks], dtype=DOCNUM)
         self.firsts = np.array([b.first for b in blocks], dtype=DOCNUM)
         self._all = None
+        # Bytes held, kept up to date as blocks are decoded (summing every block after
+        # each search would cost more than a warm search).
+        self.nbytes = self.lasts.nbytes * 2 + 64 * len(blocks) + sum(b.nbytes for b in blocks if b.ids is not None)
+
+    def _decode(self, block: _Block) -> None:
+        if block.ids is None:
+            block.decode()
+            self.nbytes += block.nbytes
 
     def all(self) -> tuple[np.ndarray, np.ndarray]:
         """Every posting's (global document number, weight), deleted documents included."""
         if self._all is None:
             for block in self.blocks:
-                block.decode()
+                self._decode(block)
             if self.blocks:
                 self._all = (
                     np.concatenate([b.ids for b in self.blocks]),
@@ -108,6 +117,7 @@ class TermPostings:
                 )
             else:
                 self._all = (_EMPTY_IDS, _EMPTY_WEIGHTS)
+            self.nbytes += self._all[0].nbytes + self._all[1].nbytes
         return self._all
 
     def blocks_within(self, within: np.ndarray) -> list[_Block]:
@@ -116,7 +126,7 @@ class TermPostings:
         hit = np.searchsorted(docs, self.lasts, side="right") > np.searchsorted(docs, self.firsts)
         chosen = [self.blocks[i] for i in np.flatnonzero(hit)]
         for block in chosen:
-            block.decode()
+            self._decode(block)
         return chosen
 
     def within(self, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -138,15 +148,10 @@ class TermPostings:
         for block in self.blocks_within(within):
             chosen = np.flatnonzero(within[block.ids])
             if len(chosen):
+                before = block.nbytes
                 keys.append(block.positions_of(chosen))
+                self.nbytes += block.nbytes - before
         return np.concatenate(keys) if keys else _EMPTY_IDS
-
-    @property
-    def nbytes(self) -> int:
-        size = sum(b.nbytes for b in self.blocks) + self.lasts.nbytes * 2
-        if self._all is not None:
-            size += self._all[0].nbytes + self._all[1].nbytes
-        return size
 
 
 def _position_keys(ids: np.ndarray, values: list) -> tuple[np.ndarray, np.ndarray]:
@@ -186,9 +191,10 @@ def _reader(postfile, start: int, end: int, compressed: bool, offset: int, count
     return read
 
 
-def _term_blocks(slot, fieldname, text, values: bool) -> list[_Block]:
-    """Every block of one term, in document order, with nothing decoded yet."""
-    blocks = []
+def _term_blocks(slot, fieldname, text, values: bool) -> tuple[list[_Block], int]:
+    """Every block of one term, in document order, with nothing decoded yet; and how many
+    postings they hold."""
+    blocks, postings = [], 0
     for leaf, offset in slot.searcher.reader().leaf_readers():
         if not leaf.doc_count_all() or (fieldname, text) not in leaf:
             continue
@@ -205,6 +211,7 @@ def _term_blocks(slot, fieldname, text, values: bool) -> list[_Block]:
                     offset, matcher._blocklength, values,
                 )
                 blocks.append(_Block(first, last, read))
+                postings += matcher._blocklength
                 first = last + 1
                 matcher._next_block()
         else:
@@ -220,7 +227,8 @@ def _term_blocks(slot, fieldname, text, values: bool) -> list[_Block]:
                 block = _Block(first, int(ids[-1]), None)
                 block.ids, block.weights, block.values = ids, weights, stored
                 blocks.append(block)
-    return blocks
+                postings += len(ids)
+    return blocks, postings
 
 
 def term(slot, fieldname: str, text: str) -> TermPostings:
@@ -230,10 +238,9 @@ def term(slot, fieldname: str, text: str) -> TermPostings:
     found = cache.get(key)
     if found is None:
         values = has_positions(slot, fieldname)
-        found = cache[key] = TermPostings(_term_blocks(slot, fieldname, text, values))
+        found = cache[key] = TermPostings(*_term_blocks(slot, fieldname, text, values))
     else:
         cache.move_to_end(key)
-    slot.tables.setdefault("postings-used", set()).add(key)
     return found
 
 
@@ -256,13 +263,8 @@ def forget_beyond_budget(slot) -> None:
     cache = slot.tables.get("postings")
     if not cache:
         return
-    # Sizes change only for the terms this search used.
-    sizes = slot.tables.setdefault("postings-sizes", {})
-    for key in slot.tables.pop("postings-used", ()):
-        if key in cache:
-            sizes[key] = cache[key].nbytes
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
-    total = sum(sizes.values())
+    total = sum(entry.nbytes for entry in cache.values())
     while cache and total > budget:
-        key, _entry = cache.popitem(last=False)
-        total -= sizes.pop(key, 0)
+        _key, entry = cache.popitem(last=False)
+        total -= entry.nbytes

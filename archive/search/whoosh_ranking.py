@@ -117,19 +117,32 @@ def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
 
 
 def _term_scores(slot, q, within) -> np.ndarray:
-    searcher = slot.searcher
     scores = np.zeros(doc_count_all(slot))
-    if (q.fieldname, q.text) not in searcher.reader():
+    scorer = _scorer(slot, q.fieldname, q.text)
+    if scorer is None:
         return scores
-    scorer = searcher.weighting.scorer(searcher, q.fieldname, q.text)
-    if type(scorer) is not BM25FScorer:
-        raise _CannotSum(type(scorer).__name__)
     ids, weights = postings_within(slot, q.fieldname, q.text, within)
     lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     # Whoosh's bm25(), term by term the same arithmetic.
     scores[ids] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
     return scores * q.boost if q.boost != 1.0 else scores
+
+
+def _scorer(slot, fieldname, text):
+    """Whoosh's BM25F scorer of one term (its idf and average field length), once per
+    searcher; None for a term not in the index."""
+    scorers = slot.tables.setdefault("scorers", {})
+    key = (fieldname, text)
+    if key not in scorers:
+        searcher = slot.searcher
+        found = None
+        if key in searcher.reader():
+            found = searcher.weighting.scorer(searcher, fieldname, text)
+            if type(found) is not BM25FScorer:
+                raise _CannotSum(type(found).__name__)
+        scorers[key] = found
+    return scorers[key]
 
 
 def _whoosh_scores(searcher, q, docs: np.ndarray) -> dict[int, float]:
