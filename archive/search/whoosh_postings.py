@@ -146,7 +146,11 @@ class TermPostings:
         """Every place of the term in the documents ``within``, as sorted keys."""
         keys = []
         for block in self.blocks_within(within):
-            chosen = np.flatnonzero(within[block.ids])
+            wanted = within[block.ids]
+            if block.keys is not None:  # all decoded already: nothing changes in size
+                keys.append(block.keys[np.repeat(wanted, block.counts)])
+                continue
+            chosen = np.flatnonzero(wanted)
             if len(chosen):
                 before = block.nbytes
                 keys.append(block.positions_of(chosen))

@@ -40,20 +40,20 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     within[docs] = True
     parts: list[np.ndarray] = []
     try:
-        summed = _sums(slot, q, within, parts, deadline)[docs]
+        summed = _sums(slot, q, _Matches(docs, within), parts, deadline)
     except _CannotSum:
         return None
     if not parts:
         return None
     if len(docs) > end:
         lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
-        chosen = summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest))
+        chosen = np.flatnonzero(summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest)))
         candidates, summed = docs[chosen], summed[chosen]
     else:
-        candidates = docs
+        candidates, chosen = docs, slice(None)
     # Documents with the same score from every term get the same score from Whoosh: one of
     # each such group is enough (many tie on a query of common words).
-    signatures = np.stack([part[candidates] for part in parts], axis=1)
+    signatures = np.stack([part[chosen] for part in parts], axis=1)
     _unique, first, group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
     if len(first) > MAX_CANDIDATES:
         return None
@@ -83,49 +83,58 @@ def _apart(scores: np.ndarray) -> bool:
     return bool(np.all(gaps > TOLERANCE * 4 * np.maximum(1.0, np.abs(ordered[1:]))))
 
 
-def _sums(slot, q, within, parts, deadline=None) -> np.ndarray:
-    """Each document's score of ``q`` as BM25F sums (zero where it does not match), for the
-    documents of the mask ``within`` (phrases are checked only there); each term's scores
+class _Matches:
+    """The documents being ranked: their sorted numbers, and the same as a mask by number."""
+
+    def __init__(self, docs: np.ndarray, mask: np.ndarray):
+        self.docs, self.mask = docs, mask
+
+
+def _sums(slot, q, matches: _Matches, parts, deadline=None) -> np.ndarray:
+    """Each matching document's score of ``q`` as BM25F sums (zero where it does not match),
+    in the order of ``matches.docs`` (phrases are checked only there); each term's scores
     are added to ``parts``."""
     if type(q) is wq.Term:
-        scores = _term_scores(slot, q, within)
+        scores = _term_scores(slot, q, matches)
         parts.append(scores)
         return scores
     if type(q) in (wq.Or, wq.And):
-        total = np.zeros(doc_count_all(slot))
+        total = np.zeros(len(matches.docs))
         for child in q.subqueries:
-            total += _sums(slot, child, within, parts, deadline)
+            total += _sums(slot, child, matches, parts, deadline)
         return total * q.boost if q.boost != 1.0 else total
     if type(q) is wq.AndNot:
-        return _sums(slot, q.a, within, parts, deadline)
+        return _sums(slot, q.a, matches, parts, deadline)
     if type(q) is wq.AndMaybe:
-        return _sums(slot, q.a, within, parts, deadline) + _sums(slot, q.b, within, parts, deadline)
+        return _sums(slot, q.a, matches, parts, deadline) + _sums(slot, q.b, matches, parts, deadline)
     sequence = word_sequence(q)
     if sequence is not None:
         # Whoosh scores a phrase match as the sum of its words' scores (a place's
         # alternatives: those the document has), times the phrase's boost.
         field, places, _slop = sequence
-        matched = phrase_mask(slot, q, within, deadline)
-        total = np.zeros(doc_count_all(slot))
+        matched = phrase_mask(slot, q, matches.mask, deadline)[matches.docs]
+        total = np.zeros(len(matches.docs))
         for alternatives in places:
             for text in alternatives:
-                scores = np.where(matched, _term_scores(slot, wq.Term(field, text), within), 0.0)
+                scores = np.where(matched, _term_scores(slot, wq.Term(field, text), matches), 0.0)
                 parts.append(scores)
                 total += scores
         return total * q.boost if q.boost != 1.0 else total
     raise _CannotSum(type(q).__name__)
 
 
-def _term_scores(slot, q, within) -> np.ndarray:
-    scores = np.zeros(doc_count_all(slot))
+def _term_scores(slot, q, matches: _Matches) -> np.ndarray:
+    scores = np.zeros(len(matches.docs))
     scorer = _scorer(slot, q.fieldname, q.text)
     if scorer is None:
         return scores
-    ids, weights = postings_within(slot, q.fieldname, q.text, within)
+    ids, weights = postings_within(slot, q.fieldname, q.text, matches.mask)
     lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     # Whoosh's bm25(), term by term the same arithmetic.
-    scores[ids] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+    scores[np.searchsorted(matches.docs, ids)] = idf * (
+        (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl))
+    )
     return scores * q.boost if q.boost != 1.0 else scores
 
 
