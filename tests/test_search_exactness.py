@@ -176,24 +176,47 @@ def test_decoded_postings_stay_within_the_budget_and_go_with_the_searcher(many_t
     settings.ARCHIVE_SEARCH_CACHE_MB = 256
     _answer(parse("allies"), "relevance")
     assert slot.tables["postings"]
-    # A new turn makes a new searcher: nothing decoded from the old one is used again.
+    # A new transcript adds a segment: the others' decoded postings are kept, renumbered if
+    # the segments before them changed, and answers stay those of a cold search.
+    queries = [parse(q) for q in ("allies agree", '"allies agree"', "talks OR allies", "the -china")]
+    for q in queries:
+        _answer(q, "relevance")
+    decoded_before = {k: p.blocks[0].ids for k, p in slot.decoded.items() if p.blocks and p.blocks[0].ids is not None}
     record = transcript("Later", datetime.date(2021, 6, 1))
     add_turns(record, (speaker("Ada Lovelace"), "Allies agree on everything."))
     indexing.index_transcripts([record.pk])
-    before = _answer(parse("allies"), "newest", end=200)[0]
-    assert before == 1 + sum(1 for t in many_turns.values() if "allies" in t.lower())
+    warm = [_answer(q, sort, end=500) for q in queries for sort in ("relevance", "newest")]
+    assert any(key in slot.decoded and slot.decoded[key].blocks[0].ids is ids for key, ids in decoded_before.items())
+    # A correction deletes documents in an older segment.
+    (first, *_rest) = Transcript.objects.order_by("pk")
+    turn = first.turns.order_by("position").first()
+    turn.text = "Allies agree, our allies agree, running late."
+    turn.save()
+    indexing.index_transcripts([first.pk])
+    corrected = [_answer(q, sort, end=500) for q in queries for sort in ("relevance", "newest")]
+    settings.ARCHIVE_SEARCH_CACHE_MB = 0
+    slot.decoded.clear()
+    cold = [_answer(q, sort, end=500) for q in queries for sort in ("relevance", "newest")]
+    assert corrected == cold
+    assert warm != corrected  # the correction is found
+    assert _answer(parse("allies"), "newest", end=500)[0] == 2 + sum(1 for t in many_turns.values() if "allies" in t.lower())
 
 
 def test_a_block_is_read_when_its_first_or_last_document_is_asked_for():
     import numpy as np
 
-    from archive.search.whoosh_postings import TermPostings, _Block
+    from archive.search.whoosh_postings import SegmentTerm, TermPostings, _Block
+
+    segment = SegmentTerm(postfile=None, offset=0, values=False)
 
     def block(first, last):
-        ids = np.arange(first, last + 1, 3)
-        return _Block(first, last, lambda: (ids, np.ones(len(ids)), None))
+        made = _Block(segment, first, last, None)
+        made.ids = np.arange(first, last + 1, 3)
+        made.weights = np.ones(len(made.ids))
+        return made
 
-    term = TermPostings([block(0, 9), block(10, 19), block(20, 29)], 12)
+    segment.blocks = [block(0, 9), block(10, 19), block(20, 29)]
+    term = TermPostings([segment])
     for asked, expected in (([9], [0]), ([10], [1]), ([19, 20], [1, 2]), ([], []), ([0, 29], [0, 2])):
         within = np.zeros(30, dtype=bool)
         within[asked] = True
@@ -201,3 +224,19 @@ def test_a_block_is_read_when_its_first_or_last_document_is_asked_for():
     within = np.zeros(30, dtype=bool)
     within[[3, 13, 14]] = True
     assert term.within(within)[0].tolist() == [3, 13]
+
+
+def test_decoded_postings_follow_their_segment_to_new_document_numbers():
+    import numpy as np
+
+    from archive.search.whoosh_postings import POSITION_SPAN, SegmentTerm, _Block, _position_keys
+
+    segment = SegmentTerm(postfile=None, offset=10, values=True)
+    block = _Block(segment, 10, 14, None)
+    block.ids, block.weights = np.array([10, 12, 14]), np.ones(3)
+    block.keys, block.counts = _position_keys(block.ids, [b"\x00\x00\x00\x01\x80\x04]q\x00K\x03a"] * 3)
+    segment.blocks = [block]
+    assert block.keys.tolist() == [d * POSITION_SPAN + 3 for d in (10, 12, 14)]
+    segment.move_to(4)  # the segments before it lost six documents to a merge
+    assert (block.first, block.last, block.ids.tolist()) == (4, 8, [4, 6, 8])
+    assert block.keys.tolist() == [d * POSITION_SPAN + 3 for d in (4, 6, 8)]

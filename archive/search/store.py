@@ -24,6 +24,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,6 +199,9 @@ class SearcherSlot:
     searcher: object = None
     # Per-document values read from columns, rebuilt whenever the searcher changes.
     tables: dict = field(default_factory=dict)
+    # Decoded postings by (segment id, field, text), kept across searchers of one index
+    # build: segments never change (whoosh_postings.py).
+    decoded: OrderedDict = field(default_factory=OrderedDict)
     opened: int = 0
     refreshed: int = 0
 
@@ -241,6 +245,7 @@ def _open(store: IndexStore, slot: SearcherSlot) -> None:
             slot.searcher.close()
     slot.build, slot.index, slot.searcher = name, ix, ix.searcher()
     slot.tables = {}
+    slot.decoded = OrderedDict()
     slot.opened += 1
 
 

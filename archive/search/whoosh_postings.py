@@ -5,9 +5,13 @@ Whoosh 2.7 stores a term's postings in blocks of up to 128 documents: a pickled 
 ids, weights and values (a pickle per document for word positions). Decoding them is most
 of what a search costs; the same frequent terms ("the", "president", "going") come back
 in search after search. So each term's blocks are decoded the first time a search needs
-them, as arrays, and stay in this process's searcher slot (``SearcherSlot.tables``,
-dropped whenever the searcher changes) while they fit in ``ARCHIVE_SEARCH_CACHE_MB``;
-the terms used least recently are forgotten first, after the search that used them.
+them, as arrays, and kept in this process's searcher slot while they fit in
+``ARCHIVE_SEARCH_CACHE_MB``; the terms used least recently are forgotten first, after the
+search that used them.
+
+What is kept is per segment (``SegmentTerm``): segments never change once written, so when
+an ingest adds a segment, the next searcher still finds every other segment's postings
+decoded (moved to their new document numbers if the segments before them changed).
 
 Only blocks holding a document the search asks about are decoded: a phrase's common
 words are read in the few blocks where its rare word is.
@@ -17,7 +21,6 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections import OrderedDict
 
 import numpy as np
 from django.conf import settings
@@ -28,34 +31,82 @@ from whoosh.matching.wrappers import FilterMatcher
 DOCNUM = np.int64
 # A word's place in a document as one number: document number * POSITION_SPAN + position.
 POSITION_SPAN = 1 << 24
-_EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 # Below one document in this many of a block, only those documents' positions are decoded.
 FEW_OF_A_BLOCK = 8
+_EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 _EMPTY_WEIGHTS = np.zeros(0)
+
+
+class SegmentTerm:
+    """One term's blocks in one segment, and the bytes decoded of them so far."""
+
+    def __init__(self, postfile, offset: int, values: bool):
+        self.postfile = postfile  # the segment's postings file, as its reader opened it
+        self.offset = offset  # global number of the segment's first document
+        self.values = values  # the field keeps word positions
+        self.blocks: list[_Block] = []
+        self.postings = 0
+        self.nbytes = 0
+        self.key = None  # (segment id, field, text) where the slot keeps it
+
+    def move_to(self, offset: int) -> None:
+        """Renumber what is decoded: the segments before this one changed."""
+        delta = offset - self.offset
+        if not delta:
+            return
+        for block in self.blocks:
+            block.first += delta
+            block.last += delta
+            if block.ids is not None:
+                block.ids += delta
+            if block.keys is not None:
+                block.keys += delta * POSITION_SPAN
+            for keys in (block.some or {}).values():
+                keys += delta * POSITION_SPAN
+        self.offset = offset
+
+    def take_decoded(self, other: SegmentTerm) -> None:
+        """Keep what ``other``, the same segment's term read through another file object,
+        had decoded (the blocks are the same, block for block)."""
+        other.move_to(self.offset)
+        for mine, theirs in zip(self.blocks, other.blocks):
+            if mine.ids is None and theirs.ids is not None:
+                for name in ("ids", "weights", "values", "keys", "counts", "some"):
+                    setattr(mine, name, getattr(theirs, name))
+        self.nbytes = sum(b.nbytes for b in self.blocks)
 
 
 class _Block:
     """One postings block: where its data is, and what has been decoded of it."""
 
-    __slots__ = ("first", "last", "read", "ids", "weights", "values", "keys", "counts", "some")
+    __slots__ = ("owner", "first", "last", "where", "ids", "weights", "values", "keys", "counts", "some")
 
-    def __init__(self, first: int, last: int, read):
+    def __init__(self, owner: SegmentTerm, first: int, last: int, where):
+        self.owner = owner
         self.first, self.last = first, last  # global document numbers it may hold
-        self.read = read  # () -> (ids, weights, values) as Whoosh stores them
+        self.where = where  # (start, end, compressed, postings) in the postings file
         self.ids = self.weights = self.values = self.keys = self.counts = None
         self.some = None  # positions decoded for a few of its documents: {index: keys}
 
     def decode(self) -> None:
-        if self.ids is None:
-            self.ids, self.weights, self.values = self.read()
-            self.read = None
+        if self.ids is not None:
+            return
+        start, end, compressed, count = self.where
+        raw = self.owner.postfile.get(start, end - start)
+        data = pickle.loads(zlib.decompress(raw) if compressed else raw)
+        self.ids = np.cumsum(np.asarray(data[0], dtype=DOCNUM)) + self.owner.offset
+        self.weights = _block_weights(data[1], count)
+        self.values = data[2] if self.owner.values else None
+        self.owner.nbytes += self.nbytes
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """(every place of the word in the block's documents as keys, places per document)."""
         if self.keys is None:
             self.decode()
+            before = self.nbytes
             self.keys, self.counts = _position_keys(self.ids, self.values)
-            self.values = None  # the stored form is not needed again
+            self.values = self.some = None  # the stored form is not needed again
+            self.owner.nbytes += self.nbytes - before
         return self.keys, self.counts
 
     def positions_of(self, chosen: np.ndarray) -> np.ndarray:
@@ -70,9 +121,9 @@ class _Block:
                 keys = self.some.get(i)
                 if keys is None:
                     keys = self.some[i] = _position_keys(self.ids[i : i + 1], [self.values[i]])[0]
+                    self.owner.nbytes += keys.nbytes + 64
                 found.append(keys)
             return np.concatenate(found)
-        self.some = None
         keys, counts = self.positions()
         wanted = np.zeros(len(self.ids), dtype=bool)
         wanted[chosen] = True
@@ -90,26 +141,21 @@ class _Block:
 class TermPostings:
     """One term's blocks across the searcher's segments, decoded as they are asked for."""
 
-    def __init__(self, blocks: list[_Block], doc_frequency: int):
-        self.blocks = blocks
-        self.doc_frequency = doc_frequency  # postings, deleted documents included
-        self.lasts = np.array([b.last for b in blocks], dtype=DOCNUM)
-        self.firsts = np.array([b.first for b in blocks], dtype=DOCNUM)
+    def __init__(self, parts: list[SegmentTerm]):
+        self.parts = parts
+        self.blocks = [block for part in parts for block in part.blocks]
+        self.doc_frequency = sum(part.postings for part in parts)  # deleted documents included
+        self.lasts = np.array([b.last for b in self.blocks], dtype=DOCNUM)
+        self.firsts = np.array([b.first for b in self.blocks], dtype=DOCNUM)
         self._all = None
-        # Bytes held, kept up to date as blocks are decoded (summing every block after
-        # each search would cost more than a warm search).
-        self.nbytes = self.lasts.nbytes * 2 + 64 * len(blocks) + sum(b.nbytes for b in blocks if b.ids is not None)
-
-    def _decode(self, block: _Block) -> None:
-        if block.ids is None:
-            block.decode()
-            self.nbytes += block.nbytes
+        # Bytes held here besides the segments' blocks.
+        self.nbytes = self.lasts.nbytes * 2
 
     def all(self) -> tuple[np.ndarray, np.ndarray]:
         """Every posting's (global document number, weight), deleted documents included."""
         if self._all is None:
             for block in self.blocks:
-                self._decode(block)
+                block.decode()
             if self.blocks:
                 self._all = (
                     np.concatenate([b.ids for b in self.blocks]),
@@ -126,7 +172,7 @@ class TermPostings:
         hit = np.searchsorted(docs, self.lasts, side="right") > np.searchsorted(docs, self.firsts)
         chosen = [self.blocks[i] for i in np.flatnonzero(hit)]
         for block in chosen:
-            self._decode(block)
+            block.decode()
         return chosen
 
     def within(self, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,14 +193,12 @@ class TermPostings:
         keys = []
         for block in self.blocks_within(within):
             wanted = within[block.ids]
-            if block.keys is not None:  # all decoded already: nothing changes in size
+            if block.keys is not None:
                 keys.append(block.keys[np.repeat(wanted, block.counts)])
                 continue
             chosen = np.flatnonzero(wanted)
             if len(chosen):
-                before = block.nbytes
                 keys.append(block.positions_of(chosen))
-                self.nbytes += block.nbytes - before
         return np.concatenate(keys) if keys else _EMPTY_IDS
 
 
@@ -184,67 +228,66 @@ def _block_weights(weights, count: int) -> np.ndarray:
     return np.asarray(weights, dtype=np.float64)
 
 
-def _reader(postfile, start: int, end: int, compressed: bool, offset: int, count: int, values: bool):
-    def read():
-        raw = postfile.get(start, end - start)
-        data = pickle.loads(zlib.decompress(raw) if compressed else raw)
-        ids = np.cumsum(np.asarray(data[0], dtype=DOCNUM)) + offset
-        stored = data[2] if values else None
-        return ids, _block_weights(data[1], count), stored
-
-    return read
+def _postfile(leaf):
+    return getattr(getattr(leaf, "_terms", None), "_postfile", None)
 
 
-def _term_blocks(slot, fieldname, text, values: bool) -> tuple[list[_Block], int]:
-    """Every block of one term, in document order, with nothing decoded yet; and how many
-    postings they hold."""
-    blocks, postings = [], 0
-    for leaf, offset in slot.searcher.reader().leaf_readers():
-        if not leaf.doc_count_all() or (fieldname, text) not in leaf:
-            continue
-        matcher = leaf.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        first = offset
-        if isinstance(matcher, W3LeafMatcher):
-            # Only the headers are read here: each block's end, compression and size.
-            while matcher.is_active():
-                last = offset + matcher._maxid
-                read = _reader(
-                    matcher._postfile, matcher._dataoffset, matcher._nextoffset, bool(matcher._compression),
-                    offset, matcher._blocklength, values,
-                )
-                blocks.append(_Block(first, last, read))
-                postings += matcher._blocklength
-                first = last + 1
-                matcher._next_block()
-        else:
-            # Postings short enough to be kept inline with the term: one small block.
-            found = []
-            while matcher.is_active():
-                found.append((matcher.id() + offset, matcher.weight(), matcher.value() if values else None))
-                matcher.next()
-            if found:
-                ids = np.array([f[0] for f in found], dtype=DOCNUM)
-                weights = np.array([f[1] for f in found], dtype=np.float64)
-                stored = [f[2] for f in found] if values else None
-                block = _Block(first, int(ids[-1]), None)
-                block.ids, block.weights, block.values = ids, weights, stored
-                blocks.append(block)
-                postings += len(ids)
-    return blocks, postings
+def _segment_term(leaf, offset: int, fieldname: str, text: str, values: bool) -> SegmentTerm:
+    """Every block of one term in one segment, with nothing decoded yet."""
+    part = SegmentTerm(_postfile(leaf), offset, values)
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    first = offset
+    if isinstance(matcher, W3LeafMatcher):
+        # Only the headers are read here: each block's end, compression and size.
+        while matcher.is_active():
+            last = offset + matcher._maxid
+            where = (matcher._dataoffset, matcher._nextoffset, bool(matcher._compression), matcher._blocklength)
+            part.blocks.append(_Block(part, first, last, where))
+            part.postings += matcher._blocklength
+            first = last + 1
+            matcher._next_block()
+    else:
+        # Postings short enough to be kept inline with the term: one small block, decoded.
+        found = []
+        while matcher.is_active():
+            found.append((matcher.id() + offset, matcher.weight(), matcher.value() if values else None))
+            matcher.next()
+        if found:
+            block = _Block(part, first, found[-1][0], None)
+            block.ids = np.array([f[0] for f in found], dtype=DOCNUM)
+            block.weights = np.array([f[1] for f in found], dtype=np.float64)
+            block.values = [f[2] for f in found] if values else None
+            part.blocks.append(block)
+            part.postings += len(found)
+            part.nbytes += block.nbytes
+    return part
 
 
 def term(slot, fieldname: str, text: str) -> TermPostings:
-    """The term's postings, from this searcher's cache or read now."""
-    cache = _cache(slot)
+    """The term's postings in this searcher's segments, decoded where searches asked."""
+    searched = slot.tables.setdefault("postings", {})
     key = (fieldname, text)
-    found = cache.get(key)
+    found = searched.get(key)
     if found is None:
         values = has_positions(slot, fieldname)
-        found = cache[key] = TermPostings(*_term_blocks(slot, fieldname, text, values))
-    else:
-        cache.move_to_end(key)
+        parts = []
+        for leaf, offset in slot.searcher.reader().leaf_readers():
+            if not leaf.doc_count_all() or key not in leaf:
+                continue
+            kept_key = (leaf.segment().segid, fieldname, text)
+            part = slot.decoded.get(kept_key)
+            if part is None or part.postfile is not _postfile(leaf):
+                fresh = _segment_term(leaf, offset, fieldname, text, values)
+                if part is not None:
+                    fresh.take_decoded(part)
+                fresh.key = kept_key
+                part = slot.decoded[kept_key] = fresh
+            part.move_to(offset)
+            parts.append(part)
+        found = searched[key] = TermPostings(parts)
+    slot.tables.setdefault("postings-used", set()).add(key)
     return found
 
 
@@ -254,21 +297,29 @@ def has_positions(slot, fieldname) -> bool:
     return fieldname in schema and type(schema[fieldname].format) is Positions
 
 
-def _cache(slot) -> OrderedDict:
-    cache = slot.tables.get("postings")
-    if cache is None:
-        cache = slot.tables["postings"] = OrderedDict()
-    return cache
-
-
 def forget_beyond_budget(slot) -> None:
-    """Forget the least recently used terms until the rest fit in ARCHIVE_SEARCH_CACHE_MB
-    (called after each search, so one search never decodes a term twice)."""
-    cache = slot.tables.get("postings")
-    if not cache:
-        return
+    """After a search: forget the postings of segments the searcher no longer has, then the
+    least recently used terms' until the rest fit in ARCHIVE_SEARCH_CACHE_MB (never during
+    a search, so that one search never decodes a term twice)."""
+    searched = slot.tables.get("postings", {})
+    kept = slot.decoded
+    for key in slot.tables.pop("postings-used", ()):
+        for part in searched[key].parts if key in searched else ():
+            if part.key in kept:
+                kept.move_to_end(part.key)
+    live = slot.tables.get("segment-ids")
+    if live is None:
+        leaves = slot.searcher.reader().leaf_readers()
+        live = slot.tables["segment-ids"] = {leaf.segment().segid for leaf, _ in leaves if leaf.doc_count_all()}
+    for key in [k for k in kept if k[0] not in live]:
+        del kept[key]
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
-    total = sum(entry.nbytes for entry in cache.values())
-    while cache and total > budget:
-        _key, entry = cache.popitem(last=False)
-        total -= entry.nbytes
+    total = sum(part.nbytes for part in kept.values()) + sum(t.nbytes for t in searched.values())
+    while kept and total > budget:
+        (_segid, fieldname, text), part = kept.popitem(last=False)
+        total -= part.nbytes
+        dropped = searched.pop((fieldname, text), None)
+        if dropped is not None:
+            total -= dropped.nbytes
+    if not kept:
+        searched.clear()
