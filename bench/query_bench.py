@@ -63,6 +63,36 @@ def answer(params: dict) -> dict:
     }
 
 
+def table(samples: dict) -> None:
+    labels = dict(KINDS)
+    print("| kind | median ms | p95 ms |\n|---|---:|---:|")
+    for kind, values in samples.items():
+        print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.95) * 1000:.1f} |")
+
+
+def after_ingest(workdir: Path, mix) -> dict:
+    """Ingest one new transcript, as a harvest would, then time each search once: the index
+    changed, so the process opens a new searcher."""
+    import time as clock
+
+    from django.core.management import call_command
+
+    from archive.search.service import search
+
+    folder = workdir / f"added-{clock.time_ns()}"
+    write_transcripts(folder, 50, sentences(real=True))
+    path = sorted(folder.iterdir())[0]
+    for extra in sorted(folder.iterdir())[1:]:
+        extra.unlink()
+    # Words of its own, so that it is never the same file as one ingested before.
+    path.write_text(path.read_text(encoding="utf-8") + f"\nMR. PRICE: Added at {clock.time_ns()}.\n", encoding="utf-8")
+    call_command("ingest", str(path), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    samples = collections.defaultdict(list)
+    for case in mix:
+        samples[case.kind].append(timed(search, search_params(case.params))[0])
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdir", nargs="?", help="A folder built with --build.")
@@ -73,6 +103,10 @@ def main() -> None:
     parser.add_argument("--answers", metavar="JSON", help="Write each search's answer to this file.")
     parser.add_argument("--compare", metavar="JSON", help="List searches whose answer differs from this file.")
     parser.add_argument("--profile", metavar="KIND", help="Profile this kind's searches (top 30 by own time).")
+    parser.add_argument(
+        "--after-ingest", action="store_true",
+        help="Then ingest one new transcript (it stays in the archive) and time each search once more.",
+    )
     args = parser.parse_args()
 
     if args.build:
@@ -107,10 +141,10 @@ def main() -> None:
     for case in mix:
         search(search_params(case.params))  # tables a kind needs are built once per searcher
         samples[case.kind].extend(timed(search, search_params(case.params))[0] for _ in range(args.repeat))
-    labels = dict(KINDS)
-    print("| kind | median ms | p95 ms |\n|---|---:|---:|")
-    for kind, values in samples.items():
-        print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.1f} | {percentile(values, 0.95) * 1000:.1f} |")
+    table(samples)
+    if args.after_ingest:
+        print("\nthe first time each search runs after one transcript was added:")
+        table(after_ingest(Path(args.workdir), mix))
 
     if args.answers or args.compare:
         answers = [{"params": c.params, **answer(c.params)} for c in mix]

@@ -16,7 +16,7 @@ from archive.search.engine import FACET_FIELDS, Filters
 from archive.search.query import parse
 from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 # Few words, so that common ones fill many postings blocks (Whoosh's hold 128 documents)
 # and phrases of them occur both in order and scattered.
