@@ -142,9 +142,6 @@ def main() -> None:
         search(search_params(case.params))  # tables a kind needs are built once per searcher
         samples[case.kind].extend(timed(search, search_params(case.params))[0] for _ in range(args.repeat))
     table(samples)
-    if args.after_ingest:
-        print("\nthe first time each search runs after one transcript was added:")
-        table(after_ingest(Path(args.workdir), mix))
 
     if args.answers or args.compare:
         answers = [{"params": c.params, **answer(c.params)} for c in mix]
@@ -162,6 +159,9 @@ def main() -> None:
                     fields = [k for k in ("total", "facets", "months", "pages") if json.loads(json.dumps(a[k])) != other[k]]
                     print(f"differs ({', '.join(fields)}): {a['params']}")
             print(f"{len(answers)} answers compared, {differing} differ")
+    if args.after_ingest:
+        print("\nthe first time each search runs after one transcript was added:")
+        table(after_ingest(Path(args.workdir), mix))
 
 
 if __name__ == "__main__":
