@@ -202,6 +202,8 @@ class SearcherSlot:
     # Decoded postings by (segment id, field, text), kept across searchers of one index
     # build: segments never change (whoosh_postings.py).
     decoded: OrderedDict = field(default_factory=OrderedDict)
+    # Columns and field lengths by (segment id, name), kept the same way.
+    segment_tables: dict = field(default_factory=dict)
     opened: int = 0
     refreshed: int = 0
 
@@ -246,6 +248,7 @@ def _open(store: IndexStore, slot: SearcherSlot) -> None:
     slot.build, slot.index, slot.searcher = name, ix, ix.searcher()
     slot.tables = {}
     slot.decoded = OrderedDict()
+    slot.segment_tables = {}
     slot.opened += 1
 
 

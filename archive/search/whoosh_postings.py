@@ -298,9 +298,10 @@ def has_positions(slot, fieldname) -> bool:
 
 
 def forget_beyond_budget(slot) -> None:
-    """After a search: forget the postings of segments the searcher no longer has, then the
-    least recently used terms' until the rest fit in ARCHIVE_SEARCH_CACHE_MB (never during
-    a search, so that one search never decodes a term twice)."""
+    """After a search: forget the postings and columns of segments the searcher no longer
+    has (``SearcherSlot.segment_tables``), then the least recently used terms' postings
+    until the rest fit in ARCHIVE_SEARCH_CACHE_MB (never during a search, so that one
+    search never decodes a term twice)."""
     searched = slot.tables.get("postings", {})
     kept = slot.decoded
     for key in slot.tables.pop("postings-used", ()):
@@ -313,6 +314,8 @@ def forget_beyond_budget(slot) -> None:
         live = slot.tables["segment-ids"] = {leaf.segment().segid for leaf, _ in leaves if leaf.doc_count_all()}
     for key in [k for k in kept if k[0] not in live]:
         del kept[key]
+    for key in [k for k in slot.segment_tables if k[0] not in live]:
+        del slot.segment_tables[key]
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
     total = sum(part.nbytes for part in kept.values()) + sum(t.nbytes for t in searched.values())
     while kept and total > budget:

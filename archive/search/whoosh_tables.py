@@ -51,6 +51,16 @@ def all_docs(slot) -> np.ndarray:
     return docs
 
 
+def _per_segment(slot, leaf, key, read):
+    """``read(leaf)``, once per segment and name, kept across this index build's searchers
+    (a segment's columns never change; its deletions are in the live mask)."""
+    kept_key = (leaf.segment().segid, key)
+    found = slot.segment_tables.get(kept_key)
+    if found is None:
+        found = slot.segment_tables[kept_key] = read(leaf)
+    return found
+
+
 def raw_column(slot, name) -> list:
     """Each document's stored column value, indexed by document number."""
     key = ("column", name)
@@ -60,7 +70,7 @@ def raw_column(slot, name) -> list:
         for leaf, _offset in _leaves(slot):
             # An index with no documents yet has a single empty reader, which has no columns.
             if leaf.doc_count_all():
-                values.extend(leaf.column_reader(name, translate=True))
+                values.extend(_per_segment(slot, leaf, key, lambda leaf: list(leaf.column_reader(name, translate=True))))
         slot.tables[key] = values
     return values
 
@@ -189,13 +199,12 @@ def length_bytes(slot, fieldname) -> np.ndarray:
     key = ("length-bytes", fieldname)
     found = slot.tables.get(key)
     if found is None:
-        parts = []
-        for leaf, _offset in _leaves(slot):
+        def read(leaf):
             count = leaf.doc_count_all()
-            if not count:
-                continue
             column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            parts.append(np.zeros(count, np.uint8) if column is None else np.fromiter(iter(column), np.uint8, count))
+            return np.zeros(count, np.uint8) if column is None else np.fromiter(iter(column), np.uint8, count)
+
+        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _leaves(slot) if leaf.doc_count_all()]
         found = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return found
 
