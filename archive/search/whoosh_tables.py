@@ -39,7 +39,12 @@ def live_mask(slot) -> np.ndarray:
     mask = slot.tables.get("live-mask")
     if mask is None:
         mask = np.zeros(doc_count_all(slot), dtype=bool)
-        mask[np.fromiter(slot.searcher.reader().all_doc_ids(), dtype=DOCNUM)] = True
+        for leaf, offset in _leaves(slot):
+            count = leaf.doc_count_all()
+            mask[offset : offset + count] = True
+            # A segment's deleted documents, rather than a Python call per live one.
+            if count and leaf.has_deletions():
+                mask[np.fromiter(leaf._perdoc.deleted_docs(), dtype=DOCNUM) + offset] = False
         slot.tables["live-mask"] = mask
     return mask
 
