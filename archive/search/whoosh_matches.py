@@ -13,17 +13,8 @@ import numpy as np
 from whoosh import query as wq
 
 from archive.search.engine import SearchTimeout
-from archive.search.whoosh_tables import (
-    DOCNUM,
-    POSITION_SPAN,
-    doc_count_all,
-    has_positions,
-    ids_within,
-    live_mask,
-    position_keys,
-    postings,
-    term,
-)
+from archive.search.whoosh_postings import DOCNUM, POSITION_SPAN, has_positions, term
+from archive.search.whoosh_tables import doc_count_all, ids_within, live_mask, position_keys, postings
 
 # Matches collected between two looks at the clock on the slow path.
 CLOCK_EVERY = 2048

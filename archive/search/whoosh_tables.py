@@ -14,13 +14,7 @@ from collections import Counter
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-from archive.search.whoosh_postings import (  # noqa: F401 (used through this module)
-    DOCNUM,
-    POSITION_SPAN,
-    forget_beyond_budget,
-    has_positions,
-    term,
-)
+from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, term
 
 MULTI_VALUED = frozenset({"topics"})
 
