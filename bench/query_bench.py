@@ -80,10 +80,8 @@ def after_ingest(workdir: Path, mix) -> dict:
     from archive.search.service import search
 
     folder = workdir / f"added-{clock.time_ns()}"
-    write_transcripts(folder, 50, sentences(real=True))
-    path = sorted(folder.iterdir())[0]
-    for extra in sorted(folder.iterdir())[1:]:
-        extra.unlink()
+    write_transcripts(folder, 50, sentences(real=True))  # one transcript file
+    (path,) = folder.iterdir()
     # Words of its own, so that it is never the same file as one ingested before.
     path.write_text(path.read_text(encoding="utf-8") + f"\nMR. PRICE: Added at {clock.time_ns()}.\n", encoding="utf-8")
     call_command("ingest", str(path), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)

@@ -236,8 +236,17 @@ def searching(store: IndexStore):
             if new is not slot.searcher:
                 slot.searcher = new
                 slot.tables = {}
+                _keep_live_segments(slot)
                 slot.refreshed += 1
         yield slot
+
+
+def _keep_live_segments(slot: SearcherSlot) -> None:
+    """Forget what was kept of segments the new searcher no longer has (merged away)."""
+    live = {leaf.segment().segid for leaf, _ in slot.searcher.reader().leaf_readers() if leaf.doc_count_all()}
+    for kept in (slot.decoded, slot.segment_tables):
+        for key in [k for k in kept if k[0] not in live]:
+            del kept[key]
 
 
 def _open(store: IndexStore, slot: SearcherSlot) -> None:

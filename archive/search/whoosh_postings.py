@@ -298,24 +298,15 @@ def has_positions(slot, fieldname) -> bool:
 
 
 def forget_beyond_budget(slot) -> None:
-    """After a search: forget the postings and columns of segments the searcher no longer
-    has (``SearcherSlot.segment_tables``), then the least recently used terms' postings
-    until the rest fit in ARCHIVE_SEARCH_CACHE_MB (never during a search, so that one
-    search never decodes a term twice)."""
+    """After a search: forget the least recently used terms' postings until the rest fit in
+    ARCHIVE_SEARCH_CACHE_MB (never during a search, so that one search never decodes a term
+    twice). Segments merged away are forgotten when the searcher changes (``store``)."""
     searched = slot.tables.get("postings", {})
     kept = slot.decoded
     for key in slot.tables.pop("postings-used", ()):
-        for part in searched[key].parts if key in searched else ():
+        for part in searched[key].parts:  # every term used was made in this searcher
             if part.key in kept:
                 kept.move_to_end(part.key)
-    live = slot.tables.get("segment-ids")
-    if live is None:
-        leaves = slot.searcher.reader().leaf_readers()
-        live = slot.tables["segment-ids"] = {leaf.segment().segid for leaf, _ in leaves if leaf.doc_count_all()}
-    for key in [k for k in kept if k[0] not in live]:
-        del kept[key]
-    for key in [k for k in slot.segment_tables if k[0] not in live]:
-        del slot.segment_tables[key]
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
     total = sum(part.nbytes for part in kept.values()) + sum(t.nbytes for t in searched.values())
     while kept and total > budget:
