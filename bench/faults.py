@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_bench import sample_sentences, synthetic_transcript  # noqa: E402
+from support import sentences as sample_sentences, synthetic_transcript  # noqa: E402
 
 # Run inside the archive under test: every stored transcript against a fresh parse of its
 # own raw text, and the index against the database.

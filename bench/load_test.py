@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "samples" / "real"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_bench import sample_sentences, synthetic_transcript  # noqa: E402
+from support import sentences as sample_sentences, synthetic_transcript  # noqa: E402
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
