@@ -284,6 +284,11 @@ if not DEBUG:
     # HTTPS only. A proxy that terminates TLS redirects itself and says so in
     # X-Forwarded-Proto; DJANGO_SSL_REDIRECT=0 leaves the redirect to it.
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SSL_REDIRECT", default=True)
+    if not SECURE_SSL_REDIRECT:
+        # Turned off on purpose because the proxy redirects; the check would only repeat it.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    # A load balancer probes its backends over plain HTTP and wants the answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
     # The header only allows submitting the site to the browsers' preload list; nothing is submitted.

@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -150,8 +150,11 @@ def home(request):
     context = {
         "totals": totals,
         "turn_total": Turn.objects.live().count(),
-        # Counted as /speakers/ counts them: every speaker, people apart from roles.
-        "speakers": Speaker.objects.order_by().aggregate(
+        # Counted as /speakers/ counts them: who still speaks in a stored transcript, people
+        # apart from roles.
+        "speakers": Speaker.objects.order_by()
+        .filter(Exists(Turn.objects.live().filter(speaker=OuterRef("pk"))))
+        .aggregate(
             people=Count("id", filter=Q(kind=Speaker.Kind.PERSON)), roles=Count("id", filter=Q(kind=Speaker.Kind.ROLE))
         ),
         "latest": latest,

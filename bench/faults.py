@@ -19,6 +19,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -80,10 +81,38 @@ def corpus(folder: Path, count: int, turns: int = 60) -> Path:
     return folder
 
 
-def kill_after(process: subprocess.Popen, seconds: float) -> None:
+def kill_after(process: subprocess.Popen, seconds: float) -> bool:
+    """Kill -9 after ``seconds``; whether the process was still running when killed."""
     time.sleep(seconds)
+    running = process.poll() is None
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    return running
+
+
+def stored_transcripts(var_dir: Path) -> int:
+    """Transcripts committed so far, read beside the running ingest (WAL lets it)."""
+    try:
+        with sqlite3.connect(f"file:{var_dir / 'archive.sqlite3'}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("select count(*) from archive_transcript").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def kill_mid_ingest(process: subprocess.Popen, var_dir: Path, total: int) -> dict:
+    """Kill -9 once some but not all transcripts are committed, so the kill lands mid-ingest
+    on a fast machine as on a slow one."""
+    deadline = time.monotonic() + 120
+    stored = 0
+    while process.poll() is None and time.monotonic() < deadline:
+        stored = stored_transcripts(var_dir)
+        if stored >= total // 4:
+            break
+        time.sleep(0.05)
+    running = process.poll() is None
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return {"still_running_at_kill": running, "stored_at_kill": stored}
 
 
 def fault_ingest(work: Path) -> dict:
@@ -92,14 +121,16 @@ def fault_ingest(work: Path) -> dict:
     files = corpus(work / "corpus", 200)
     ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(files)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kill_after(ingest, 6)
+    at_kill = kill_mid_ingest(ingest, work / "var", 200)
     after_kill = verify(env)
     again = manage(env, "ingest", str(files))
     after_rerun = verify(env)
-    return {"fault": "kill -9 mid-ingest (after 6 s of 200 transcripts)", "after_kill": after_kill,
+    return {"fault": "kill -9 mid-ingest (once a quarter of 200 transcripts are stored)", **at_kill,
+            "after_kill": after_kill,
             "next_ingest": again.stdout.strip().splitlines()[:1] + again.stdout.strip().splitlines()[-1:],
             "after_next_ingest": after_rerun,
-            "ok": not after_kill["half_written"] and after_rerun["transcripts"] == 200
+            "ok": at_kill["still_running_at_kill"] and not after_kill["half_written"]
+            and after_rerun["transcripts"] == 200
             and after_rerun["missing_from_index"] == after_rerun["stale"] == after_rerun["pending"] == 0}
 
 
@@ -110,16 +141,18 @@ def fault_rebuild(work: Path) -> dict:
     before = verify(env)
     rebuild = subprocess.Popen([sys.executable, "manage.py", "rebuild_search_index"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    kill_after(rebuild, 3)
+    rebuilding_at_kill = kill_after(rebuild, 3)
     after_kill = verify(env)
     search = manage(env, "shell", "-c",
                     "from archive.search.service import SearchParams, search; print(search(SearchParams(q='security')).total)")
     rebuilt = manage(env, "rebuild_search_index")
     after = verify(env)
-    return {"fault": "kill -9 mid-rebuild (after 3 s)", "before": before, "after_kill": after_kill,
+    return {"fault": "kill -9 mid-rebuild (after 3 s)", "still_running_at_kill": rebuilding_at_kill,
+            "before": before, "after_kill": after_kill,
             "search_after_kill": search.stdout.strip(), "next_rebuild": rebuilt.stdout.strip(),
             "after_next_rebuild": after,
-            "ok": after_kill["missing_from_index"] == 0 and after["missing_from_index"] == 0 and search.returncode == 0}
+            "ok": rebuilding_at_kill and rebuilt.returncode == 0 and after_kill["missing_from_index"] == 0
+            and after["missing_from_index"] == 0 and search.returncode == 0}
 
 
 def fault_worker(work: Path) -> dict:

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -63,6 +64,42 @@ def load_corpus(folder: Path, count: int) -> str:
         return f"{count} real transcripts from {REAL}"
     write_synthetic(folder, count, 80, seed=7, first_number=50_000)
     return f"{count} synthetic transcripts of 80 turns"
+
+
+MORE_PER_RUN = 5
+
+
+class IngestDuringLoad(threading.Thread):
+    """Ingests the corpus, then small batches of new synthetic transcripts until the load
+    window ends, so readers meet a writer for the whole window and not only its start."""
+
+    def __init__(self, env: dict, work: Path, seconds: float):
+        super().__init__(daemon=True)
+        self.env, self.work, self.seconds = env, work, seconds
+        self.runs: list[tuple[float, int]] = []
+        self.summaries: list[str] = []
+
+    def _ingest(self, folder: Path) -> None:
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "manage.py", "ingest", str(folder), "--verbosity", "0"], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True)
+        self.runs.append((time.monotonic() - started, done.returncode))
+        self.summaries.append((done.stdout.strip().splitlines() or [done.stderr.strip()])[-1])
+
+    def run(self) -> None:
+        ends = time.monotonic() + self.seconds
+        self._ingest(self.work / "incoming")
+        batch = 0
+        while time.monotonic() < ends - 1:
+            batch += 1
+            folder = self.work / f"more-{batch}"
+            write_synthetic(folder, MORE_PER_RUN, 60, seed=900 + batch, first_number=60_000 + batch * MORE_PER_RUN)
+            self._ingest(folder)
+
+    def report(self) -> dict:
+        return {"runs": len(self.runs), "first_seconds": self.runs[0][0], "more_runs": len(self.runs) - 1,
+                "busy_seconds": sum(seconds for seconds, _ in self.runs),
+                "exit_codes": [code for _, code in self.runs], "summaries": self.summaries[:1] + self.summaries[-1:]}
 
 
 def manage(env, *args, check=True, **kwargs):
@@ -134,8 +171,12 @@ def markdown(report: dict) -> str:
     lines += [
         "",
         f"- archive before the ingest: {report['base_turns']:,} turns",
-        f"- ingest: exit {ingest['returncode']}, {ingest['seconds']:.1f} s; "
-        f"index afterwards: {'in step' if report['index_in_step'] else 'NOT in step'} ({report['index_report']})",
+        f"- writing during the load: {ingest['first_seconds']:.1f} s for the first ingest, then "
+        f"{ingest['more_runs']} more ingests of {MORE_PER_RUN} synthetic transcripts until the load ended; "
+        f"{ingest['runs']} runs, exit codes {sorted(set(ingest['exit_codes']))}, writing "
+        f"{ingest['busy_seconds']:.0f} s of the {report['seconds']} s",
+        f"- afterwards: index {'in step' if report['index_in_step'] else 'NOT in step'} ({report['index_report']}); "
+        f"{report['waiting_for_index']} updates waiting for the index",
         f"- requests over 2 s: {report['over_2s']['count'] if report['over_2s'] else 'not recorded'}"
         + (f" (slowest: {report['over_2s']['worst']})" if report["over_2s"] and report["over_2s"]["worst"] else ""),
     ]
@@ -200,9 +241,8 @@ def main() -> None:
         )
 
         print(f"Load: {args.users} users for {args.seconds} s against {base}, ingest of {corpus} …", flush=True)
-        ingest_started = time.monotonic()
-        ingest = subprocess.Popen([sys.executable, "manage.py", "ingest", str(work / "incoming"), "--verbosity", "0"],
-                                  cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        writer = IngestDuringLoad(env, work, args.seconds)
+        writer.start()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s", "--host", base,
@@ -210,9 +250,10 @@ def main() -> None:
             cwd=ROOT, env={**env, "LOAD_PATHS": str(work / "paths.json"), "LOAD_SLOW": str(work / "slow.json")},
             check=False,
         )
-        ingest_output, _ = ingest.communicate()
-        ingest_seconds = time.monotonic() - ingest_started
+        writer.join()
         checked = manage(env, "check_search_index", check=False, capture_output=True, text=True)
+        waiting = manage(env, "shell", "-c", "from archive.models import PendingIndexUpdate; "
+                         "print(PendingIndexUpdate.objects.count())", capture_output=True, text=True)
         stats = read_stats(work / "locust")
         report = {
             "date": datetime.date.today().isoformat(),
@@ -221,15 +262,11 @@ def main() -> None:
             "seconds": args.seconds,
             "workers": workers,
             "base_turns": base_turns,
-            "ingest": {
-                "corpus": corpus,
-                "returncode": ingest.returncode,
-                "seconds": ingest_seconds,
-                "summary": ingest_output.strip().splitlines()[-1:] if ingest_output else [],
-            },
+            "ingest": {"corpus": corpus, **writer.report()},
             "stats": stats,
             "over_2s": json.loads((work / "slow.json").read_text()) if (work / "slow.json").exists() else None,
             "index_in_step": checked.returncode == 0,
+            "waiting_for_index": int(waiting.stdout.split()[-1]),
             "index_report": " ".join(checked.stdout.split()),
         }
         results = ROOT / "bench" / "results"

@@ -55,6 +55,24 @@ def test_check_deploy_is_clean_behind_tls(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_check_deploy_is_clean_when_the_proxy_redirects_to_https(tmp_path):
+    env = production_env(tmp_path, DJANGO_SSL_REDIRECT="0", DJANGO_BEHIND_PROXY="1")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_health_answers_a_plain_http_probe_while_pages_redirect_to_https(tmp_path):
+    env = production_env(tmp_path)
+    assert manage("migrate", env=env).returncode == 0
+    probe = (
+        "from django.test import Client; c = Client(HTTP_HOST='127.0.0.1'); "
+        "print(c.get('/healthz').status_code, c.get('/').status_code, c.get('/').headers.get('Location'))"
+    )
+    result = manage("shell", "-c", probe, env=env)
+    assert result.stdout.split()[-3:] == ["200", "301", "https://127.0.0.1/"], result.stdout + result.stderr
+
+
 def test_production_refuses_to_start_with_debug_on(tmp_path):
     env = production_env(tmp_path, DJANGO_DEBUG="1")
     result = manage("production", "--prepare-only", env=env)
@@ -119,6 +137,18 @@ def _get(url):
         return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
 
 
+GREEK_PRESS_AVAILABILITY = SEED.parent / "state-2026-10-07-rubio-greek-fm-press-availability.txt"
+
+
+def _search_counts(base, words, times):
+    counts = []
+    for _ in range(times):
+        status, _headers, body = _get(base + "/api/search/?q=" + words)
+        assert status == 200, body
+        counts.append(json.loads(body)["count"])
+    return counts
+
+
 def test_production_serves_the_archive_with_gunicorn(tmp_path):
     env = production_env(tmp_path, DJANGO_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0", ARCHIVE_ACCESS_LOG="1")
     assert manage("migrate", env=env).returncode == 0
@@ -161,6 +191,13 @@ def test_production_serves_the_archive_with_gunicorn(tmp_path):
 
         status, _headers, found = _get(base + "/api/search/?q=telegraph")
         assert status == 200 and json.loads(found)["count"] == 1
+
+        # An ingest run beside the server is found by every worker once it has committed,
+        # without a restart: each request may land on either of the two workers.
+        assert _search_counts(base, "Fairford", 4) == [0] * 4
+        added = manage("ingest", str(GREEK_PRESS_AVAILABILITY), env=env)
+        assert added.returncode == 0, added.stderr
+        assert _search_counts(base, "Fairford", 12) == [1] * 12
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -7,6 +7,7 @@ and inputs the ingest command used to skip or count without a word.
 
 import io
 import os
+import re
 import socket
 from pathlib import Path
 from unittest import mock
@@ -223,6 +224,9 @@ def test_a_speaker_left_with_no_turns_is_not_listed(client, search_index):
     assert "Nobody Left" not in client.get("/speakers/").content.decode()
     assert "Antony J. Blinken" not in client.get("/speakers/").content.decode()
     assert client.get("/api/speakers/").json()["results"] == []
+    # The home page counts them as /speakers/ lists them.
+    home = client.get("/").content.decode()
+    assert re.search(r'class="stats-speakers"><a href="/speakers/">0 people</a> <span class="stats-roles">and 0 roles', home)
 
 
 def test_a_full_disk_stops_the_ingest_with_a_reason_and_keeps_what_was_stored(tmp_path, search_index):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 pytestmark = pytest.mark.skipif(
@@ -61,28 +61,61 @@ def test_a_reader_is_not_held_up_by_a_writer(tmp_path):
     reader.close()
 
 
-def test_a_second_writer_waits_for_the_first(tmp_path):
-    path = tmp_path / "archive.sqlite3"
-    first, second = connect(path), connect(path)
-    with first.cursor() as cursor:
+def _two_writers_that_read_first(path, **options):
+    """Two transactions that each read, then write, as the loader does: the first holds its
+    transaction open a moment while the second starts. What each ended with."""
+    outcomes = {}
+    second_has_read, first_committed = threading.Event(), threading.Event()
+
+    def write(alias, words, first):
+        db = connect(path, **options)
+        connections[alias] = db
+        try:
+            with transaction.atomic(using=alias):
+                with db.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM turn")
+                    if first:
+                        # The second writer starts now; give it time to read (it cannot, when
+                        # it must wait for this transaction to end).
+                        second_has_read.wait(0.5)
+                    else:
+                        second_has_read.set()
+                        first_committed.wait(2)
+                    cursor.execute("INSERT INTO turn VALUES (%s)", [words])
+            outcomes[alias] = "committed"
+            if first:
+                first_committed.set()
+        except OperationalError as error:
+            outcomes[alias] = str(error)
+        finally:
+            db.close()
+
+    setup = connect(path)
+    with setup.cursor() as cursor:
         cursor.execute("CREATE TABLE turn (text TEXT)")
-    with first.cursor() as cursor:
-        cursor.execute("BEGIN IMMEDIATE")
-        cursor.execute("INSERT INTO turn VALUES ('first')")
+    first = threading.Thread(target=write, args=("writer-1", "first", True))
+    first.start()
+    time.sleep(0.1)
+    second = threading.Thread(target=write, args=("writer-2", "second", False))
+    second.start()
+    first.join()
+    second.join()
+    with setup.cursor() as cursor:
+        rows = sorted(cursor.execute("SELECT text FROM turn").fetchall())
+    setup.close()
+    return outcomes, rows
 
-        def finish():
-            time.sleep(0.5)
-            cursor.execute("COMMIT")
 
-        committer = threading.Thread(target=finish)
-        committer.start()
-        # Django opens this write transaction with BEGIN IMMEDIATE (transaction_mode).
-        with second.cursor() as other:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO turn VALUES ('second')")
-            other.execute("COMMIT")
-        committer.join()
-    with second.cursor() as other:
-        assert sorted(other.execute("SELECT text FROM turn").fetchall()) == [("first",), ("second",)]
-    first.close()
-    second.close()
+def test_a_second_writer_waits_for_the_first(tmp_path):
+    outcomes, rows = _two_writers_that_read_first(tmp_path / "archive.sqlite3")
+    assert outcomes == {"writer-1": "committed", "writer-2": "committed"}
+    assert rows == [("first",), ("second",)]
+
+
+def test_without_taking_the_write_lock_at_begin_the_second_writer_fails(tmp_path):
+    """Why the settings begin write transactions IMMEDIATE: a deferred one that has read
+    cannot write after another writer committed, and fails at once whatever the timeout."""
+    outcomes, rows = _two_writers_that_read_first(tmp_path / "archive.sqlite3", transaction_mode="DEFERRED")
+    assert outcomes["writer-1"] == "committed"
+    assert outcomes["writer-2"] == "database is locked"
+    assert rows == [("first",)]
