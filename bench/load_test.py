@@ -173,8 +173,8 @@ def markdown(report: dict) -> str:
         f"- archive before the ingest: {report['base_turns']:,} turns",
         f"- writing during the load: {ingest['first_seconds']:.1f} s for the first ingest, then "
         f"{ingest['more_runs']} more ingests of {MORE_PER_RUN} synthetic transcripts until the load ended; "
-        f"{ingest['runs']} runs, exit codes {sorted(set(ingest['exit_codes']))}, writing "
-        f"{ingest['busy_seconds']:.0f} s of the {report['seconds']} s",
+        f"{ingest['runs']} runs, exit codes {sorted(set(ingest['exit_codes']))}; a writer ran from the start "
+        f"for {ingest['busy_seconds']:.0f} s (the load lasted {report['seconds']} s)",
         f"- afterwards: index {'in step' if report['index_in_step'] else 'NOT in step'} ({report['index_report']}); "
         f"{report['waiting_for_index']} updates waiting for the index",
         f"- requests over 2 s: {report['over_2s']['count'] if report['over_2s'] else 'not recorded'}"
