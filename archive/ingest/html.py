@@ -27,7 +27,7 @@ import lxml.html
 import trafilatura
 import yaml
 
-from .parsing import parse
+from .parsing import byline_person, parse
 from .types import ParsedTranscript, TranscriptError
 
 __all__ = ["Page", "clean_url", "fragment_paragraphs", "publisher_for", "split_at_breaks", "page_text", "parse_page", "read_page", "same_site"]
@@ -197,6 +197,18 @@ def _header_lines(tree, rule: dict) -> list[str]:
     return lines
 
 
+def _byline(tree, extracted_author: str | None) -> list[str]:
+    """On a site without rules of its own, the byline when it names a person ("Penny Wong,
+    Minister for Foreign Affairs"), never an office or the site: the page's own author meta
+    first, as printed (the extractor splits "Name, Title" at the comma), then the extractor's."""
+    found = [*tree.xpath('//meta[@name="author"]/@content'), extracted_author or ""]
+    for candidate in found:
+        byline = " ".join(_clean(candidate).split())
+        if byline and byline_person(byline):
+            return [byline]
+    return []
+
+
 def read_page(data: bytes | str, *, url: str = "", name: str = "") -> Page:
     """Find the transcript in one HTML page.
 
@@ -233,13 +245,14 @@ def read_page(data: bytes | str, *, url: str = "", name: str = "") -> Page:
     prose = sum(len(_block_text(p).split()) for p in document.body.iter("p", "quote"))
     if prose < MIN_WORDS:
         raise TranscriptError(f"{label}: no transcript text found in the page")
+    header = _header_lines(tree, rule) or _byline(tree, document.author)
     return Page(
         url=clean_url(canonical or url),
         title=title,
         date=_date(document.date),
         site_name=_clean(document.sitename or ""),
         publisher=rule.get("publisher", ""),
-        header=_header_lines(tree, rule),
+        header=header,
         paragraphs=paragraphs,
     )
 

@@ -10,7 +10,7 @@ from django.test import SimpleTestCase
 from archive.ingest.feeds import needs_page, parse_item, read_feed
 from archive.ingest.html import clean_url, parse_page
 from archive.ingest.parsing import parse
-from archive.ingest.types import TranscriptError
+from archive.ingest.types import Person, TranscriptError
 
 from .pages import (
     Release,
@@ -114,6 +114,42 @@ class StatePageTests(SimpleTestCase):
 
     def test_tracking_parameters_and_fragments_are_not_part_of_the_address(self):
         self.assertEqual(clean_url("HTTPS://WWW.State.gov/r/x/?utm_source=feed&id=4#top"), "https://www.state.gov/r/x/?id=4")
+
+
+def foreign_ministry_page(author: str) -> str:
+    """A page from a site the archive has no rules for, its byline only in the metadata."""
+    answers = "".join(
+        f"<p>{label}:  {words}</p>"
+        for label, words in [
+            ("JOURNALIST", "Minister, what did you agree with your counterpart on the Pacific today?"),
+            ("MINISTER WONG", "We agreed that the region's security is built together, with partners who "
+                              "respect the sovereignty of every Pacific nation, and that our support will continue."),
+            ("JOURNALIST", "And on climate finance, will there be new funding announced this year?"),
+            ("MINISTER WONG", "We have said that we will do more, and we will set out what that means at the "
+                              "forum, in consultation with our Pacific family, before the end of the year."),
+        ]
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Doorstop interview, Suva | Minister for Foreign Affairs</title>
+<meta name="author" content="{author}">
+<meta property="article:published_time" content="2024-03-14T09:00:00+11:00">
+<link rel="canonical" href="https://www.foreignminister.example/doorstop-interview-suva">
+</head><body><nav><a href="/">Home</a> <a href="/media">Media</a></nav>
+<main><article><h1>Doorstop interview, Suva</h1>{answers}</article></main>
+<footer>Copyright. Privacy. Accessibility.</footer></body></html>"""
+
+
+class BylineTests(SimpleTestCase):
+    def test_a_byline_naming_a_person_is_read_on_any_site(self):
+        parsed, _ = parse_page(foreign_ministry_page("Penny Wong, Minister for Foreign Affairs"))
+        self.assertIn(Person("Penny Wong", "Minister for Foreign Affairs"), parsed.participants)
+        self.assertEqual([t.speaker_label for t in parsed.turns][:2], ["JOURNALIST", "MINISTER WONG"])
+
+    def test_a_byline_naming_an_office_is_not_a_person_nor_a_turn(self):
+        parsed, text = parse_page(foreign_ministry_page("Office of the Minister for Foreign Affairs"))
+        self.assertEqual(parsed.participants, [])
+        self.assertNotIn("Office of the Minister", text)
+        self.assertEqual(len(parsed.turns), 4)
 
 
 class FeedTests(SimpleTestCase):

@@ -36,6 +36,12 @@ class HeaderTests(SimpleTestCase):
         self.assertEqual(p.date, datetime.date(2026, 10, 7))
         self.assertNotIn("Athens", all_text(p))
 
+    def test_a_headline_reads_with_plain_spaces(self):
+        # Publishers keep a headline's last words together with a non-breaking space; a
+        # feed's or a page's headline reads with a plain one, and so must the text's.
+        p = self.header("Secretary Blinken and Chancellor Merkel Before Their\u00a0Meeting", "June 23, 2021")
+        self.assertEqual(p.title, "Secretary Blinken and Chancellor Merkel Before Their Meeting")
+
     def test_short_place_without_comma_is_the_location(self):
         # Judgement: a short capitalised line with no institution word is a place, and the
         # longest remaining line is the headline.

@@ -24,9 +24,11 @@ those above it in this list):
 * ``people``: who stands behind each label;
 * ``transcript``: ``parse`` itself, the steps in order.
 
-``from archive.ingest.parsing import parse`` is the one public name.
+``from archive.ingest.parsing import parse`` is the public way in; ``byline_person`` lets
+the page reader ask the header rules whether a byline names a person.
 """
 
+from .header import byline_person
 from .transcript import parse
 
-__all__ = ["parse"]
+__all__ = ["byline_person", "parse"]

@@ -129,6 +129,12 @@ def _place_like(text: str, max_words: int = 5) -> bool:
     return words <= max_words + 2 if len(parts) > 1 else words <= max_words
 
 
+def byline_person(text: str) -> Person | None:
+    """The person a page's byline names ("Penny Wong, Minister for Foreign Affairs"), or None
+    when it names an office or a site: the header rules' own test of a person line."""
+    return _person_line(" ".join(text.split()))
+
+
 def _person_line(text: str) -> Person | None:
     """ "Marco Rubio, Secretary of State" or "Greek Foreign Minister Giorgos Gerapetritis"."""
     if len(text) > 150 or (text.endswith((".", "?", "!")) and not text.endswith(("Jr.", "Sr."))):

@@ -18,7 +18,7 @@ from .header import (
 from .labels import _Label, _label_candidate, _LabelJudge
 from .orgs import _org_display
 from .people import _find_host_intro, _speaker_hints
-from .text import _MD_ESCAPE
+from .text import _MD_ESCAPE, _norm
 from .turns import _build_paragraphs, _collect_turns
 
 __all__ = ["parse"]
@@ -105,7 +105,9 @@ def _parse(text: str, filename: str) -> ParsedTranscript:
     if meta_title:
         result.title = meta_title
     elif title_lines:
-        result.title = max(title_lines, key=len)
+        # One plain space between words, as a page's or a feed's headline reads (publishers
+        # put non-breaking spaces in headlines to keep their last words together).
+        result.title = _norm(max(title_lines, key=len))
     result.location = head.location
     result.venue = head.venue
     for line in head.short_lines:
