@@ -121,6 +121,25 @@ def test_the_shipped_vocabulary_loads_and_is_sound():
     assert {"Sanctions", "Human rights", "Nuclear weapons", "Climate", "Trade"} <= names
 
 
+def shipped_about(text):
+    entries = vocabulary_entries()
+    rows = [(n, e["name"], e["kind"], "\n".join(e["aliases"])) for n, e in enumerate(entries, 1)]
+    return [entries[i - 1]["name"] for i in Vocabulary(rows).about(text)]
+
+
+def test_the_shipped_vocabulary_knows_how_briefings_speak_of_borders_and_diseases():
+    # From answers checked by hand: a long answer on "securing the border" and Border Patrol
+    # agents is about migration; one on PEPFAR and HIV/AIDS is about health.
+    border = ("We need the authorities to secure the border. " + FILLER + "The bill adds 1,300 Border Patrol agents. "
+              + FILLER + "It gives a president a new authority for securing our border. " + FILLER)
+    assert shipped_about(border) == ["Migration"]
+    aids = ("Tomorrow is World AIDS Day. " + FILLER + "PEPFAR has saved 25 million lives. " + FILLER
+            + "We mean to end HIV as a public health threat by 2030. " + FILLER)
+    assert shipped_about(aids) == ["Health"]
+    # Lower case "aids" is a verb, not the disease.
+    assert shipped_about("This aids our partners. " * 3 + FILLER * 3) == []
+
+
 # -- tagging in the database ------------------------------------------------------------------
 
 
