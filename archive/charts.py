@@ -20,6 +20,7 @@ HEIGHT = 160
 TOP = 18  # room for the count above the tallest bar
 BOTTOM = 22  # room for the labels under the bars
 GAP = 0.2  # share of each slot left between bars
+MAX_SLOT = 80  # a bar and its gap at most: one or two periods are bars, not blocks
 LABEL_EVERY_BAR = 12  # more bars than this and only January (or the first bar) is labelled
 
 
@@ -148,12 +149,14 @@ def timeline(counts: Mapping[str, int], link: Callable[[datetime.date, datetime.
 
 
 def _lay_out(chart: Timeline) -> None:
-    slot = chart.width / len(chart.bars)
+    slot = min(chart.width / len(chart.bars), MAX_SLOT)
+    # Fewer bars than fill the width stand in its middle.
+    left = (chart.width - slot * len(chart.bars)) / 2
     tallest = max(b.count for b in chart.bars) or 1
     room = chart.baseline - TOP
     for i, bar in enumerate(chart.bars):
         bar.width = round(slot * (1 - GAP), 1)
-        bar.x = round(i * slot + slot * GAP / 2, 1)
+        bar.x = round(left + i * slot + slot * GAP / 2, 1)
         # A period with any turns is at least 2 units tall, so it never looks empty.
         bar.height = round(max(room * bar.count / tallest, 2 if bar.count else 0), 1)
         bar.y = round(chart.baseline - bar.height, 1)

@@ -306,6 +306,16 @@ def test_timeline_by_year_for_a_long_span():
     assert timeline({}, link) is None
 
 
+def test_one_period_is_a_bar_in_the_middle_not_a_block():
+    chart = timeline({"2022-01": 10}, link)
+    [bar] = chart.bars
+    assert bar.width <= chart.width / 6
+    assert bar.text_x == chart.width / 2
+    # Enough periods to fill the width still fill it.
+    wide = timeline({f"2021-{m:02d}": 1 for m in range(1, 13)}, link)
+    assert wide.bars[0].x < 5 and wide.bars[-1].x + wide.bars[-1].width > wide.width - 5
+
+
 @pytest.fixture
 def dated(search_index):
     blinken = speaker("Antony J. Blinken", "antony-j-blinken")

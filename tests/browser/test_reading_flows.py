@@ -148,6 +148,19 @@ def test_a_speakers_chart_leads_to_a_search_of_that_speaker_in_that_period(site,
     assert page.locator(".timeline-table td").first.inner_text() == count
 
 
+def test_a_topics_chart_leads_to_a_search_of_that_topic_in_that_period(site, page):
+    seed_answer()
+    page.goto(f"{site}/topics/russia/")
+    bar = page.locator("svg.timeline-chart a").first
+    count = re.search(r": (\d+) turns?$", bar.get_attribute("aria-label")).group(1)
+    bar.click()
+    page.wait_for_url(re.compile(r"/search/\?"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["topic"] == ["russia"]
+    assert query["from"] and query["to"]
+    assert page.locator("#results-heading").inner_text().startswith(f"Newest of {count} turn")
+
+
 PAGES = {
     "transcript": lambda a: a.transcript.get_absolute_url(),
     "transcript-find": lambda a: f"{a.transcript.get_absolute_url()}?find=Russia",
