@@ -20,8 +20,10 @@ import cProfile
 import io
 import json
 import pstats
+import resource
 import statistics
 import sys
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -91,6 +93,17 @@ def after_ingest(workdir: Path, mix) -> dict:
     return samples
 
 
+def memory_report() -> None:
+    """What the searches left allocated, by line (the 15 largest), and the peak resident size."""
+    snapshot = tracemalloc.take_snapshot()
+    current, peak = tracemalloc.get_traced_memory()
+    print(f"\ntraced: {current / 2**20:.0f} MB kept, {peak / 2**20:.0f} MB at the peak; "
+          f"peak resident size {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MB")
+    for stat in snapshot.statistics("lineno")[:15]:
+        frame = stat.traceback[0]
+        print(f"{stat.size / 2**20:8.1f} MB {stat.count:>10,} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdir", nargs="?", help="A folder built with --build.")
@@ -101,6 +114,10 @@ def main() -> None:
     parser.add_argument("--answers", metavar="JSON", help="Write each search's answer to this file.")
     parser.add_argument("--compare", metavar="JSON", help="List searches whose answer differs from this file.")
     parser.add_argument("--profile", metavar="KIND", help="Profile this kind's searches (top 30 by own time).")
+    parser.add_argument(
+        "--memory", action="store_true",
+        help="Trace allocations over the first search and the mix: what the process keeps, by line.",
+    )
     parser.add_argument(
         "--after-ingest", action="store_true",
         help="Then ingest one new transcript (it stays in the archive) and time each search once more.",
@@ -121,6 +138,8 @@ def main() -> None:
     mix = cases()
     if args.kinds:
         mix = [c for c in mix if c.kind in args.kinds.split(",")]
+    if args.memory:
+        tracemalloc.start()
     elapsed, _ = timed(search, search_params({"q": "first search"}))
     print(f"first search: {elapsed * 1000:.0f} ms")
 
@@ -140,6 +159,8 @@ def main() -> None:
         search(search_params(case.params))  # tables a kind needs are built once per searcher
         samples[case.kind].extend(timed(search, search_params(case.params))[0] for _ in range(args.repeat))
     table(samples)
+    if args.memory:
+        memory_report()
 
     if args.answers or args.compare:
         answers = [{"params": c.params, **answer(c.params)} for c in mix]

@@ -31,7 +31,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from archive.search import whoosh_files
 from archive.search.engine import IndexWriteError
+
+# Segment files are read from the memory map, not copied into every searcher.
+whoosh_files.install()
 
 
 class IndexLockTimeout(IndexWriteError):
