@@ -13,6 +13,8 @@ from collections import Counter
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.fields import NUMERIC
 
 from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, term
 
@@ -60,25 +62,56 @@ def _per_segment(slot, leaf, key, read):
     return found
 
 
-def raw_column(slot, name) -> list:
-    """Each document's stored column value, indexed by document number."""
-    key = ("column", name)
-    values = slot.tables.get(key)
-    if values is None:
-        values = []
-        for leaf, _offset in _leaves(slot):
-            # An index with no documents yet has a single empty reader, which has no columns.
-            if leaf.doc_count_all():
-                values.extend(_per_segment(slot, leaf, key, lambda leaf: list(leaf.column_reader(name, translate=True))))
-        slot.tables[key] = values
+def _segments(slot):
+    """(leaf reader, its first global document number) of each segment holding documents
+    (an index with no documents yet has a single empty reader, which has no columns)."""
+    return [(leaf, offset) for leaf, offset in _leaves(slot) if leaf.doc_count_all()]
+
+
+# Struct codes whose size numpy's ">" + code gives as Whoosh's "!" + code does.
+_FIXED_SIZE_CODES = "bBhHiIqQ"
+
+
+def _stored_numbers(reader, count: int) -> np.ndarray | None:
+    """A Whoosh numeric column read in one piece, or None when it is not one.
+
+    Whoosh stores such a column as big-endian fixed-width values, one per document up to the
+    last it was given (the rest take the default), and decodes it a document at a time:
+    the first search of a million-turn archive spent most of its time there."""
+    if type(reader) is not NumericColumn.Reader or reader._typecode not in _FIXED_SIZE_CODES:
+        return None
+    stored = np.frombuffer(reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen),
+                           dtype=">" + reader._typecode)
+    values = stored[:count].astype(np.int64)
+    if len(values) < count:
+        if not 0 <= reader._default < 2**63:
+            return None
+        values = np.concatenate([values, np.full(count - len(values), reader._default, dtype=np.int64)])
     return values
 
 
+def _plain_integers(slot, name) -> bool:
+    """Whether the field's column values are its values (unsigned whole numbers)."""
+    field = slot.searcher.schema[name]
+    return isinstance(field, NUMERIC) and field.numtype is int and not field.signed and not field.decimal_places
+
+
 def number_column(slot, name) -> np.ndarray:
+    """Each document's value of the numeric column ``name``, indexed by document number."""
     key = ("numbers", name)
     values = slot.tables.get(key)
     if values is None:
-        values = slot.tables[key] = np.array(raw_column(slot, name), dtype=np.int64)
+        plain = _plain_integers(slot, name)
+
+        def read(leaf):
+            if plain:
+                found = _stored_numbers(leaf.column_reader(name, translate=False), leaf.doc_count_all())
+                if found is not None:
+                    return found
+            return np.fromiter(leaf.column_reader(name, translate=True), dtype=np.int64)
+
+        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot)]
+        values = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return values
 
 
@@ -89,6 +122,18 @@ def _codes(values) -> tuple[np.ndarray, list]:
     return codes, list(labels)
 
 
+def _common_codes(parts) -> tuple[list[np.ndarray], list]:
+    """Segments' (codes, labels) as codes into one list of labels for the whole index: a
+    Python step per distinct value, a vectorised one per document."""
+    merged: dict = {}
+    recoded = []
+    for codes, labels in parts:
+        remap = np.fromiter((merged.setdefault(label, len(merged)) for label in labels), dtype=np.int32,
+                            count=len(labels))
+        recoded.append(remap[codes] if len(codes) else codes)
+    return recoded, list(merged)
+
+
 def _month_of(day: int) -> str:
     date = datetime.date.fromordinal(day)
     return f"{date.year:04d}-{date.month:02d}"
@@ -96,7 +141,8 @@ def _month_of(day: int) -> str:
 
 def _facet_codes(slot, name):
     """(code per document, labels) of a single-valued facet; for ``topics``, (document of
-    each (document, topic) pair, topic code of each pair, labels)."""
+    each (document, topic) pair, topic code of each pair, labels). Each segment's codes are
+    read once and kept with the segment; a new searcher only renumbers their labels."""
     key = ("codes", name)
     found = slot.tables.get(key)
     if found is not None:
@@ -107,15 +153,29 @@ def _facet_codes(slot, name):
         month_codes, labels = _codes([_month_of(int(d)) if d else "" for d in distinct])
         found = (month_codes[np.searchsorted(distinct, days)], labels)
     elif name in MULTI_VALUED:
-        owners, values = [], []
-        for docnum, joined in enumerate(raw_column(slot, name)):
-            for value in joined.split() if joined else ():
-                owners.append(docnum)
-                values.append(value)
-        codes, labels = _codes(values)
-        found = (np.array(owners, dtype=DOCNUM), codes, labels)
+        def read(leaf):
+            owners, values = [], []
+            for docnum, joined in enumerate(leaf.column_reader(name, translate=True)):
+                for value in joined.split() if joined else ():
+                    owners.append(docnum)
+                    values.append(value)
+            return (np.array(owners, dtype=DOCNUM), *_codes(values))
+
+        segments = _segments(slot)
+        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in segments]
+        codes, labels = _common_codes([(codes, labels) for _owners, codes, labels in parts])
+        owners = [part[0] + offset for part, (_leaf, offset) in zip(parts, segments)]
+        found = (
+            np.concatenate(owners) if owners else np.zeros(0, dtype=DOCNUM),
+            np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
+            labels,
+        )
     else:
-        found = _codes(raw_column(slot, name))
+        def read(leaf):
+            return _codes(list(leaf.column_reader(name, translate=True)))
+
+        codes, labels = _common_codes(_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot))
+        found = (np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32), labels)
     slot.tables[key] = found
     return found
 
@@ -201,7 +261,10 @@ def length_bytes(slot, fieldname) -> np.ndarray:
         def read(leaf):
             count = leaf.doc_count_all()
             column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            return np.zeros(count, np.uint8) if column is None else np.fromiter(iter(column), np.uint8, count)
+            if column is None:
+                return np.zeros(count, np.uint8)
+            found = _stored_numbers(column, count)
+            return np.fromiter(iter(column), np.uint8, count) if found is None else found.astype(np.uint8)
 
         parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _leaves(slot) if leaf.doc_count_all()]
         found = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
