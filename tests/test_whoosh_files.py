@@ -74,3 +74,32 @@ def test_numeric_columns_read_in_one_piece_equal_whoosh_reading_them_one_by_one(
             assert _stored_numbers(reader, 45).tolist() == list(reader)
         # A column stored another way is left to Whoosh.
         assert _stored_numbers(object(), 45) is None
+
+
+def test_bytes_columns_coded_in_numpy_equal_coding_them_one_by_one(tmp_path):
+    from archive.search.whoosh_tables import _codes, _pairs_of_combinations, _stored_byte_codes
+
+    schema = fields.Schema(text=fields.TEXT, speaker=fields.ID(sortable=True),
+                           topics=fields.KEYWORD(sortable=True, lowercase=False, scorable=False))
+    speakers = ["antony-j-blinken", "question", "", "ned-price", "question", "antony-j-blinken", "jeyhun-bayramov"]
+    topics = ["russia ukraine", "", "ukraine", "nato russia", "russia ukraine", "iran", ""]
+    index = FileStorage(str(tmp_path)).create_index(schema)
+    with index.writer() as writer:
+        for n, (who, about) in enumerate(zip(speakers * 30, topics * 30)):
+            writer.add_document(text=f"turn{n}", speaker=who, topics=about)
+        # A rare turn with more topics than the vectorised width holds, as a long speech may have.
+        writer.add_document(text="speech", speaker="question",
+                            topics="united-states russia ukraine nato european-union china sanctions human-rights")
+    with index.searcher() as searcher:
+        [(leaf, _offset)] = searcher.reader().leaf_readers()
+        codes, values = _stored_byte_codes(leaf.column_reader("speaker", translate=False))
+        expected_codes, expected_values = _codes(list(leaf.column_reader("speaker", translate=True)))
+        assert [v.decode() for v in values] == expected_values
+        assert codes.tolist() == expected_codes.tolist()
+        # Topics: the same (document, topic) pairs, topics numbered in the order documents meet them.
+        owners, topic_codes, names = _pairs_of_combinations(*_stored_byte_codes(
+            leaf.column_reader("topics", translate=False)))
+        pairs = sorted(zip(owners.tolist(), (names[c] for c in topic_codes)))
+        joined = list(leaf.column_reader("topics", translate=True))
+        assert pairs == sorted((n, t) for n, value in enumerate(joined) for t in value.split())
+        assert names == list(dict.fromkeys(t for value in joined for t in value.split()))

@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import NUMERIC
 
 from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, term
@@ -115,6 +115,65 @@ def number_column(slot, name) -> np.ndarray:
     return values
 
 
+# Stored values up to this many bytes (more when a hundredth of them are longer, up to four
+# times as many) are told apart in numpy; the few longer ones (a turn with many topics) one
+# by one. Documents are padded a chunk at a time, to bound the memory it takes.
+WIDEST_VECTORISED = 64
+CHUNK_DOCUMENTS = 16_384
+
+
+def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
+    """A Whoosh variable-length bytes column as (code per document, distinct values), the
+    values numbered in the order a scan of the documents meets them, as ``_codes`` does; or
+    None when the column is stored otherwise.
+
+    Whoosh keeps such a column as the values end to end plus arrays of their offsets and
+    lengths; each value is padded to one width and the fixed-width keys are told apart by
+    ``np.unique`` rather than by a Python step per document."""
+    if type(reader) is not VarBytesColumn.Reader:
+        return None
+    lengths = np.asarray(reader._lengths, dtype=np.int64)
+    offsets = np.asarray(reader._offsets, dtype=np.int64)
+    count = len(lengths)
+    if not count:
+        return np.zeros(0, dtype=np.int32), []
+    end = int((offsets + lengths).max())
+    raw = reader._dbfile.get(reader._basepos, end) if end else b""
+    # Wide enough for all but the longest hundredth of the values, within bounds.
+    widest = int(min(WIDEST_VECTORISED * 4, max(WIDEST_VECTORISED, np.percentile(lengths, 99))))
+    short = np.flatnonzero(lengths <= widest)
+    width = max(1, int(lengths[short].max()) if len(short) else 1)
+    keys = np.empty(len(short), dtype=f"S{width}")
+    if end:
+        data = np.frombuffer(raw, dtype=np.uint8)
+        columns = np.arange(width)
+        for start in range(0, len(short), CHUNK_DOCUMENTS):
+            chosen = short[start : start + CHUNK_DOCUMENTS]
+            index = np.minimum(offsets[chosen, None] + columns, end - 1)
+            padded = np.where(columns < lengths[chosen, None], data[index], 0).astype(np.uint8)
+            keys[start : start + len(chosen)] = np.ascontiguousarray(padded).view(f"S{width}").ravel()
+    else:
+        keys[:] = b""
+    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    values = [bytes(value) for value in distinct]
+    firsts = list(short[first])
+    codes = np.empty(count, dtype=np.int32)
+    codes[short] = inverse.ravel()
+    seen: dict[bytes, int] = {}
+    for docnum in np.flatnonzero(lengths > widest):
+        value = raw[offsets[docnum] : offsets[docnum] + lengths[docnum]]
+        code = seen.get(value)
+        if code is None:
+            code = seen[value] = len(values)
+            values.append(value)
+            firsts.append(docnum)
+        codes[docnum] = code
+    met = np.argsort(np.asarray(firsts), kind="stable")
+    renumber = np.empty(len(met), dtype=np.int32)
+    renumber[met] = np.arange(len(met), dtype=np.int32)
+    return renumber[codes], [values[i] for i in met]
+
+
 def _codes(values) -> tuple[np.ndarray, list]:
     """Each value as an index into the list of distinct values."""
     labels: dict = {}
@@ -132,6 +191,25 @@ def _common_codes(parts) -> tuple[list[np.ndarray], list]:
                             count=len(labels))
         recoded.append(remap[codes] if len(codes) else codes)
     return recoded, list(merged)
+
+
+def _pairs_of_combinations(codes: np.ndarray, combinations: list[bytes]):
+    """(document, value code, values) of a multi-valued column from each document's code of
+    its space-separated combination: values numbered in the order a document scan meets them."""
+    values: dict[str, int] = {}
+    owners, value_codes = [], []
+    by_combination = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes, minlength=len(combinations))
+    ends = np.cumsum(sizes)
+    for code, joined in enumerate(combinations):
+        documents = by_combination[ends[code] - sizes[code] : ends[code]]
+        for value in joined.decode("utf-8").split():
+            owners.append(documents)
+            value_codes.append(values.setdefault(value, len(values)))
+    if not owners:
+        return np.zeros(0, dtype=DOCNUM), np.zeros(0, dtype=np.int32), []
+    pairs = np.repeat(np.asarray(value_codes, dtype=np.int32), [len(documents) for documents in owners])
+    return np.concatenate(owners).astype(DOCNUM), pairs, list(values)
 
 
 def _month_of(day: int) -> str:
@@ -154,6 +232,9 @@ def _facet_codes(slot, name):
         found = (month_codes[np.searchsorted(distinct, days)], labels)
     elif name in MULTI_VALUED:
         def read(leaf):
+            stored = _stored_byte_codes(leaf.column_reader(name, translate=False))
+            if stored is not None:
+                return _pairs_of_combinations(*stored)
             owners, values = [], []
             for docnum, joined in enumerate(leaf.column_reader(name, translate=True)):
                 for value in joined.split() if joined else ():
@@ -172,6 +253,10 @@ def _facet_codes(slot, name):
         )
     else:
         def read(leaf):
+            stored = _stored_byte_codes(leaf.column_reader(name, translate=False))
+            if stored is not None:
+                codes, values = stored
+                return codes, [value.decode("utf-8") for value in values]
             return _codes(list(leaf.column_reader(name, translate=True)))
 
         codes, labels = _common_codes(_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot))
