@@ -62,6 +62,7 @@ class _ViewReader(io.RawIOBase):
     def peek(self, size: int = 0) -> bytes:
         # pickle.load reads ahead through peek when a file has it; without it, it calls read
         # once per opcode (a postings block's pickle is read by Whoosh from the file).
+        # io.IOBase.readline finds the line's end through it too.
         start = self._position
         return self._view[start : start + min(max(size, 1), PEEK_BYTES)].tobytes()
 
@@ -69,12 +70,6 @@ class _ViewReader(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        start = self._position
-        limit = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
-        newline = bytes(self._view[start:limit]).find(b"\n")
-        return self.read((newline + 1) if newline >= 0 else limit - start)
 
     def close(self) -> None:
         # The view belongs to the segment's map, which Whoosh closes itself.

@@ -143,7 +143,7 @@ def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
     widest = int(min(WIDEST_VECTORISED * 4, max(WIDEST_VECTORISED, np.percentile(lengths, 99))))
     short = np.flatnonzero(lengths <= widest)
     width = max(1, int(lengths[short].max()) if len(short) else 1)
-    keys = np.empty(len(short), dtype=f"S{width}")
+    keys = np.zeros(len(short), dtype=f"S{width}")  # all empty when nothing is stored
     if end:
         data = np.frombuffer(raw, dtype=np.uint8)
         columns = np.arange(width)
@@ -152,8 +152,6 @@ def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
             index = np.minimum(offsets[chosen, None] + columns, end - 1)
             padded = np.where(columns < lengths[chosen, None], data[index], 0).astype(np.uint8)
             keys[start : start + len(chosen)] = np.ascontiguousarray(padded).view(f"S{width}").ravel()
-    else:
-        keys[:] = b""
     distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     values = [bytes(value) for value in distinct]
     firsts = list(short[first])
@@ -351,7 +349,7 @@ def length_bytes(slot, fieldname) -> np.ndarray:
             found = _stored_numbers(column, count)
             return np.fromiter(iter(column), np.uint8, count) if found is None else found.astype(np.uint8)
 
-        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _leaves(slot) if leaf.doc_count_all()]
+        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot)]
         found = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return found
 

@@ -132,14 +132,19 @@ def test_a_search_charts_bars_narrow_it_to_their_period(site, page):
     assert heading.startswith(f"{count} matching turn")
 
 
-def test_a_speakers_chart_leads_to_a_search_of_that_speaker_in_that_period(site, page):
-    answer = seed_answer()
-    page.goto(f"{site}{answer.speaker.get_absolute_url()}")
+def _follow_the_first_bar(page, address):
+    """Open ``address``, click its chart's first bar: (the bar's count, the search's query)."""
+    page.goto(address)
     bar = page.locator("svg.timeline-chart a").first
     count = re.search(r": (\d+) turns?$", bar.get_attribute("aria-label")).group(1)
     bar.click()
     page.wait_for_url(re.compile(r"/search/\?"))
-    query = parse_qs(urlsplit(page.url).query)
+    return count, parse_qs(urlsplit(page.url).query)
+
+
+def test_a_speakers_chart_leads_to_a_search_of_that_speaker_in_that_period(site, page):
+    answer = seed_answer()
+    count, query = _follow_the_first_bar(page, f"{site}{answer.speaker.get_absolute_url()}")
     assert query["speaker"] == [answer.speaker.slug]
     assert page.locator("#results-heading").inner_text().startswith(f"Newest of {count} turn")
     # The table gives the same numbers to those who do not see the bars.
@@ -150,12 +155,7 @@ def test_a_speakers_chart_leads_to_a_search_of_that_speaker_in_that_period(site,
 
 def test_a_topics_chart_leads_to_a_search_of_that_topic_in_that_period(site, page):
     seed_answer()
-    page.goto(f"{site}/topics/russia/")
-    bar = page.locator("svg.timeline-chart a").first
-    count = re.search(r": (\d+) turns?$", bar.get_attribute("aria-label")).group(1)
-    bar.click()
-    page.wait_for_url(re.compile(r"/search/\?"))
-    query = parse_qs(urlsplit(page.url).query)
+    count, query = _follow_the_first_bar(page, f"{site}/topics/russia/")
     assert query["topic"] == ["russia"]
     assert query["from"] and query["to"]
     assert page.locator("#results-heading").inner_text().startswith(f"Newest of {count} turn")
