@@ -3,6 +3,7 @@ a long ingest writes through while it goes on storing."""
 
 import multiprocessing
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -38,35 +39,113 @@ def test_the_words_handed_to_whoosh_index_exactly_as_its_analyzers_would():
             assert list(schema[name].index(doc[name])) == list(schema[name].index(text)), (name, text)
 
 
-def test_an_index_written_from_words_stores_and_finds_what_one_written_from_text_does(tmp_path):
+def _whoosh_documents(count: int, seed: int = 3) -> list[dict]:
+    """Turn documents as ``documents.document`` makes them, of words drawn from a small
+    vocabulary so that terms have many postings (several blocks of 128) and words repeat."""
+    rng = random.Random(seed)
+    vocabulary = (TEXTS[0] + " " + TEXTS[1] + " Russia’s sanctions not going to telegraph the of").split()
+    docs = []
+    for n in range(count):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 60)))
+        docs.append({
+            "id": f"archive.turn.{n}", "django_ct": "archive.turn", "django_id": str(n), "text": text,
+            "text_exact": text, "speaker_name": rng.choice(["Antony J. Blinken", "Ned Price", "Question"]),
+            "title": rng.choice(["Remarks to the Press", "Department Press Briefing"]),
+            "speaker": rng.choice(["antony-j-blinken", "ned-price", ""]), "topics": rng.choice(["", "russia", "russia ukraine"]),
+            "kind": "briefing", "year": "2022", "day": 738000 + n % 50, "undated": 0, "transcript": str(n // 60),
+            "transcript_pk": n // 60, "position": n % 60, "digest": f"d{n}",
+        })
+    return docs
+
+
+def _segment_contents(ix) -> dict:
+    """Everything a reader can get from an index's segments: every term's statistics and
+    postings (document, weight, encoded positions), stored fields, lengths and columns."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        terms = {}
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            terms[fieldname, text] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                      info.max_weight(), info.min_id(), info.max_id(), postings)
+        docs = list(reader.all_doc_ids())
+        lengths = {name: [reader.doc_field_length(d, name) for d in docs] for name in ("text", "text_exact", "title", "speaker_name")}
+        columns = {name: list(reader.column_reader(name)) for name in reader.schema.names() if reader.has_column(name)}
+        return {"terms": terms, "stored": list(reader.all_stored_fields()), "lengths": lengths, "columns": columns}
+
+
+def _column_files(folder: Path) -> dict[str, bytes]:
+    return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.glob("*.col")}
+
+
+def test_the_archive_writer_writes_the_segments_whoosh_writes_for_the_same_documents(tmp_path):
+    """Whoosh's own writer given the texts, and the archive's given the analysed words (in
+    memory, and spilling to sorted runs on disk), give the same index."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
-    from archive.search.backend import _SegmentWriter
+    from archive.search.whoosh_writer import ArchiveSegmentWriter
 
     schema = Schema(**whoosh_fields())
-    docs = [
-        {"id": f"archive.turn.{n}", "django_ct": "archive.turn", "django_id": str(n), "text": text,
-         "text_exact": text, "speaker_name": "Antony J. Blinken", "title": "Remarks to the Press", "day": 738000 + n,
-         "position": n, "digest": f"d{n}"}
-        for n, text in enumerate(TEXTS, start=1)
-    ]
-    stored = []
-    for folder, writer_class, prepare in (("plain", SegmentWriter, dict), ("ours", _SegmentWriter, _Analysed(schema).document)):
-        (tmp_path / folder).mkdir()
-        ix = FileStorage(str(tmp_path / folder)).create_index(schema)
-        writer = writer_class(ix)
+    docs = _whoosh_documents(700)
+    contents, columns, spilled = {}, {}, {}
+    for label, writer_class, prepare, limitmb in (
+        ("whoosh", SegmentWriter, dict, 128),
+        ("archive", ArchiveSegmentWriter, _Analysed(schema).document, 128),
+        ("spilling", ArchiveSegmentWriter, _Analysed(schema).document, 0.05),
+    ):
+        (tmp_path / label).mkdir()
+        ix = FileStorage(str(tmp_path / label)).create_index(schema)
+        writer = writer_class(ix, compound=False, limitmb=limitmb)
         for doc in docs:
             writer.add_document(**prepare(doc))
+        spilled[label] = len(writer.pool.runs)
         writer.commit()
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            stored.append((
-                list(reader.all_stored_fields()),
-                sorted((f, t, list(reader.postings(f, t).all_ids())) for f, t in reader.all_terms()),
-                [reader.doc_field_length(d, "text") for d in reader.all_doc_ids()],
-            ))
-    assert stored[0] == stored[1]
+        contents[label] = _segment_contents(ix)
+        columns[label] = _column_files(tmp_path / label)
+    assert spilled["archive"] == 0 and spilled["spilling"] > 3
+    # Terms with more than one block of postings, words found several times in a turn.
+    assert max(len(t[-1]) for t in contents["whoosh"]["terms"].values()) > 3 * 128
+    assert any(t[-1][0][1] > 1 for t in contents["whoosh"]["terms"].values())
+    assert contents["archive"] == contents["whoosh"]
+    assert contents["spilling"] == contents["whoosh"]
+    # Columns, stored fields and lengths byte for byte.
+    assert columns["archive"] == columns["whoosh"] == columns["spilling"]
+
+
+def test_segments_of_both_writers_merge_into_one_that_finds_every_document(tmp_path):
+    """The live index mixes segments written before and after this writer; merging them
+    (Whoosh's merge goes through the archive writer's pool) loses nothing."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    from archive.search.whoosh_writer import ArchiveSegmentWriter
+
+    schema = Schema(**whoosh_fields())
+    docs = _whoosh_documents(300)
+    (tmp_path / "mixed").mkdir()
+    (tmp_path / "whole").mkdir()
+    mixed = FileStorage(str(tmp_path / "mixed")).create_index(schema)
+    for part, writer_class, prepare in ((docs[:150], SegmentWriter, dict), (docs[150:], ArchiveSegmentWriter, _Analysed(schema).document)):
+        writer = writer_class(mixed)
+        for doc in part:
+            writer.add_document(**prepare(doc))
+        writer.commit(merge=False)
+    assert len(mixed._segments()) == 2
+    writer = ArchiveSegmentWriter(mixed)
+    writer.commit(optimize=True)
+    assert len(mixed._segments()) == 1
+    whole = FileStorage(str(tmp_path / "whole")).create_index(schema)
+    writer = SegmentWriter(whole)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    assert _segment_contents(mixed) == _segment_contents(whole)
 
 
 def _record_ids(path):

@@ -59,6 +59,7 @@ from archive.search.whoosh_analysis import STEMMING_ANALYZER, QuoteAnalyzer
 from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
 from archive.search.whoosh_ranking import best_page
 from archive.search.whoosh_query import compile_filters, compile_query
+from archive.search.whoosh_writer import ArchiveSegmentWriter
 from archive.search import whoosh_tables as tables
 
 __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
@@ -147,7 +148,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """
         # A fresh build can be written by several processes, one segment each (~1.6x faster
         # on two cores); updates of the live index stay in this process.
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if procs > 1 else _SegmentWriter(ix, limitmb=WRITER_MB)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB) if procs > 1 else ArchiveSegmentWriter(ix, limitmb=WRITER_MB)
         added = 0
         try:
             if delete_ids or delete_transcripts:
@@ -441,44 +442,6 @@ class _Analysed:
         return forms
 
 
-class _FieldLengths:
-    """The field lengths of a segment being written, read once per field.
-
-    Whoosh asks for a document's field length once per posting while it writes a segment's
-    postings, reading the length column from disk each time, and looks on disk for the column
-    of every field that has none (identifiers): most of the time of a commit.
-    """
-
-    _MISSING = object()
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._lengths: dict[str, list | None] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._lengths.get(fieldname, self._MISSING)
-        if lengths is self._MISSING:
-            lengths = self._lengths[fieldname] = self._read(fieldname)
-        return default if lengths is None else lengths[docnum]
-
-    def _read(self, fieldname):
-        reader = self._reader
-        count = reader.doc_count_all()
-        if not count or reader.doc_field_length(0, fieldname, self._MISSING) is self._MISSING:
-            return None  # a field without lengths
-        return [reader.doc_field_length(docnum, fieldname) for docnum in range(count)]
-
-    def close(self):
-        self._reader.close()
-
-
-class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, reading field lengths once per field when it commits."""
-
-    def per_document_reader(self):
-        return _FieldLengths(super().per_document_reader())
-
-
 def _write_in_parts(ix, procs: int) -> int:
     """Write every live turn into the empty index ``ix`` with ``procs`` forked processes.
 
@@ -558,7 +521,7 @@ def _write_part(ix, transcripts: list[int], turns, sending) -> None:
             docs = documents(Turn.objects.filter(pk__gte=turns[0], pk__lt=turns[1]))
         else:
             docs = _documents_for(transcripts)
-        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
+        writer = ArchiveSegmentWriter(ix, _lk=False, limitmb=WRITER_MB)
         analysed = _Analysed(writer.schema)
         written = 0
         for doc in docs:

@@ -9,6 +9,13 @@ from whoosh import fields
 from archive.search.whoosh_analysis import EXACT_ANALYZER, STEMMING_ANALYZER
 
 
+def _column_only(field):
+    """A field read only as a column (sorting), never searched: its terms would be most of a
+    numeric field's cost to write (16 of them for a 64-bit number), so none are written."""
+    field.indexed = False
+    return field
+
+
 def whoosh_fields():
     """A fresh mapping of index field name to Whoosh field type."""
     return {
@@ -29,10 +36,11 @@ def whoosh_fields():
         # Whoosh's tiered numeric terms give wrong answers for wide ranges; plain terms are
         # exact, and there are only a few thousand distinct days.
         "day": fields.NUMERIC(numtype=int, bits=32, stored=True, sortable=True, signed=False, shift_step=0),
-        "undated": fields.NUMERIC(numtype=int, bits=8, stored=False, sortable=True, signed=False),
+        "undated": _column_only(fields.NUMERIC(numtype=int, bits=8, stored=False, sortable=True, signed=False)),
         "transcript": fields.ID(stored=True),
-        "transcript_pk": fields.NUMERIC(numtype=int, bits=64, stored=False, sortable=True, signed=False),
-        "position": fields.NUMERIC(numtype=int, bits=32, stored=True, sortable=True, signed=False),
+        # For ordering turns by event (``whoosh_tables.rank_table``).
+        "transcript_pk": _column_only(fields.NUMERIC(numtype=int, bits=64, stored=False, sortable=True, signed=False)),
+        "position": _column_only(fields.NUMERIC(numtype=int, bits=32, stored=True, sortable=True, signed=False)),
         # Fingerprint of the document's content, for check_search_index.
         "digest": fields.STORED(),
     }
