@@ -118,34 +118,45 @@ def test_the_archive_writer_writes_the_segments_whoosh_writes_for_the_same_docum
     assert columns["archive"] == columns["whoosh"] == columns["spilling"]
 
 
-def test_segments_of_both_writers_merge_into_one_that_finds_every_document(tmp_path):
-    """The live index mixes segments written before and after this writer; merging them
-    (Whoosh's merge goes through the archive writer's pool) loses nothing."""
+def test_segments_of_both_writers_merge_into_one_that_holds_what_they_held(tmp_path):
+    """The live index mixes segments written before and after this writer, and merges them
+    as it commits (the archive writer reads the merged segments' postings term by term):
+    the merged segment holds exactly what one written at once would, deleted turns left out."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
     from archive.search.whoosh_writer import ArchiveSegmentWriter
 
     schema = Schema(**whoosh_fields())
-    docs = _whoosh_documents(300)
+    docs = _whoosh_documents(420)
+    deleted = {doc["id"] for doc in docs[::7]}
     (tmp_path / "mixed").mkdir()
     (tmp_path / "whole").mkdir()
     mixed = FileStorage(str(tmp_path / "mixed")).create_index(schema)
-    for part, writer_class, prepare in ((docs[:150], SegmentWriter, dict), (docs[150:], ArchiveSegmentWriter, _Analysed(schema).document)):
+    parts = ((docs[:150], SegmentWriter, dict), (docs[150:300], ArchiveSegmentWriter, _Analysed(schema).document),
+             (docs[300:], ArchiveSegmentWriter, _Analysed(schema).document))
+    for part, writer_class, prepare in parts:
         writer = writer_class(mixed)
         for doc in part:
             writer.add_document(**prepare(doc))
         writer.commit(merge=False)
-    assert len(mixed._segments()) == 2
+    writer = SegmentWriter(mixed)
+    for doc_id in sorted(deleted):
+        writer.delete_by_term("id", doc_id)
+    writer.commit(merge=False)
+    assert len(mixed._segments()) == 3
     writer = ArchiveSegmentWriter(mixed)
     writer.commit(optimize=True)
     assert len(mixed._segments()) == 1
     whole = FileStorage(str(tmp_path / "whole")).create_index(schema)
     writer = SegmentWriter(whole)
     for doc in docs:
-        writer.add_document(**doc)
+        if doc["id"] not in deleted:
+            writer.add_document(**doc)
     writer.commit()
-    assert _segment_contents(mixed) == _segment_contents(whole)
+    merged = _segment_contents(mixed)
+    assert len(merged["stored"]) == len(docs) - len(deleted)
+    assert merged == _segment_contents(whole)
 
 
 def _record_ids(path):

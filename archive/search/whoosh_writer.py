@@ -22,12 +22,17 @@ the internals of Whoosh 2.7.4 (pinned); that test fails if they change.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import pickle
-from collections import defaultdict
 from array import array
+from collections import defaultdict
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import TranslatingColumnReader
+from whoosh.util.numeric import byte_to_length
 from whoosh.formats import Positions
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -68,6 +73,31 @@ class FieldLengths:
 
     def close(self):
         self._reader.close()
+
+
+class _TellingFile:
+    """A file being written that knows its position: Whoosh asks the postings and terms
+    files where they are twice per term, a system call each time."""
+
+    def __init__(self, file):
+        self._file = file
+        self._position = file.tell()
+
+    def write(self, data):
+        written = self._file.write(data)
+        self._position += written
+        return written
+
+    def tell(self):
+        return self._position
+
+    def seek(self, *args):
+        found = self._file.seek(*args)
+        self._position = self._file.tell()
+        return found
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
 
 
 class TermPool(PostingPool):
@@ -116,22 +146,116 @@ class TermPool(PostingPool):
         super().save()
 
     def iter_terms(self):
-        """(fieldname, tbytes, [(docnum, weight, vbytes)…]) for every term, in index order."""
+        """(fieldname, tbytes, docnums, weights, values) for every term, in index order."""
         if not self.runs:
-            yield from self._grouped()
+            for fieldname, tbytes, postings in self._grouped():
+                yield (fieldname, tbytes, *map(list, zip(*postings)))
             return
         self.save()
         stream = super().items()
         for (fieldname, tbytes), items in itertools.groupby(stream, key=lambda item: (item[0], item[1])):
-            yield fieldname, tbytes, [item[2:] for item in items]
+            _f, _t, docnums, weights, values = map(list, zip(*items))
+            yield fieldname, tbytes, docnums, weights, values
 
     def iter_postings(self):
-        for fieldname, tbytes, postings in self.iter_terms():
-            for docnum, weight, vbytes in postings:
-                yield fieldname, tbytes, docnum, weight, vbytes
+        for fieldname, tbytes, docnums, weights, values in self.iter_terms():
+            for posting in zip(docnums, weights, values):
+                yield (fieldname, tbytes, *posting)
 
     def items(self, maxfiles=128):
         return self.iter_postings()
+
+
+class _MergedSegment:
+    """A segment being merged into the writer's new one, read term by term when the writer
+    writes its postings: Whoosh would put each of its postings through the pool, sorting
+    them again (and spilling them to disk past the memory limit) although a segment's
+    terms and postings are already in order."""
+
+    def __init__(self, storage, schema, segment, base: int, docmap: dict | None):
+        self.reader = SegmentReader(storage, schema, segment)
+        self.schema = schema
+        self.base = base
+        self.renumber = None
+        if docmap is not None:  # the segment has deleted documents, which are left out
+            self.renumber = [-1] * segment.doc_count_all()
+            for old, new in docmap.items():
+                self.renumber[old] = new
+
+    def terms(self):
+        """(fieldname, tbytes, docnums, weights, values) of every term it holds, in order."""
+        schema = self.schema
+        names = [name for name in self.reader.indexed_field_names() if name in schema and schema[name].indexed]
+        for fieldname in sorted(names):
+            for tbytes in self.reader.lexicon(fieldname):
+                docnums, weights, values = self._postings(fieldname, tbytes)
+                if docnums:
+                    yield fieldname, tbytes, docnums, weights, values
+
+    def _postings(self, fieldname, tbytes):
+        # Not ``reader.postings``, which lists the segment's deleted documents for every term:
+        # ``renumber`` below leaves them out.
+        matcher = self.reader._terms.matcher(fieldname, tbytes, self.schema[fieldname].format)
+        docnums, weights, values = [], [], []
+        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+            fixedsize = matcher._fixedsize
+            while matcher.is_active():
+                # A block at a time, decoded as W3LeafMatcher decodes it.
+                matcher._read_data()
+                ids, block_weights, block_values = matcher._data
+                count = matcher._blocklength
+                docnums.extend(itertools.accumulate(ids))
+                if block_weights is None:
+                    weights.extend(itertools.repeat(1.0, count))
+                elif isinstance(block_weights, float):
+                    weights.extend(itertools.repeat(block_weights, count))
+                else:
+                    weights.extend(block_weights)
+                if fixedsize is None or fixedsize < 0:
+                    values.extend(block_values)
+                elif fixedsize == 0:
+                    values.extend(itertools.repeat(None, count))
+                else:
+                    values.extend(block_values[i:i + fixedsize] for i in range(0, len(block_values), fixedsize))
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                docnums.append(matcher.id())
+                weights.append(matcher.weight())
+                values.append(matcher.value())
+                matcher.next()
+        if self.renumber is None:
+            docnums = [docnum + self.base for docnum in docnums]
+        else:
+            renumber = self.renumber
+            moved = [renumber[docnum] for docnum in docnums]
+            kept = [docnum >= 0 for docnum in moved]
+            if not all(kept):
+                weights = list(itertools.compress(weights, kept))
+                values = list(itertools.compress(values, kept))
+                moved = list(itertools.compress(moved, kept))
+            docnums = moved
+        return docnums, weights, values
+
+    def close(self):
+        self.reader.close()
+
+
+def _merged_terms(sources):
+    """The terms of ``sources`` (each in (fieldname, tbytes) order, each holding later
+    documents than the one before) as one stream, a term's postings joined in that order."""
+    stream = heapq.merge(*sources, key=lambda term: (term[0], term[1]))
+    for (fieldname, tbytes), parts in itertools.groupby(stream, key=lambda term: (term[0], term[1])):
+        parts = list(parts)
+        if len(parts) == 1:
+            yield parts[0]
+            continue
+        docnums, weights, values = [], [], []
+        for _f, _t, part_docnums, part_weights, part_values in parts:
+            docnums += part_docnums
+            weights += part_weights
+            values += part_values
+        yield fieldname, tbytes, docnums, weights, values
 
 
 # The encoded positions of a word found once, at each of the first positions of a text: most
@@ -164,6 +288,9 @@ class ArchiveSegmentWriter(SegmentWriter):
     def __init__(self, ix, *args, limitmb=128, **kwargs):
         super().__init__(ix, *args, limitmb=limitmb, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._merging: list[_MergedSegment] = []
+        for structfile in (self.fieldwriter._postfile, self.fieldwriter._tindex.dbfile):
+            structfile.file = _TellingFile(structfile.file)
         # Fields whose list values can skip Whoosh's tokens: positions, one boost per token.
         self._listed_positions = {
             name
@@ -175,6 +302,8 @@ class ArchiveSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         # Whoosh's add_document (whoosh/writing.py), the postings handed to the pool by term.
         self._check_state()
+        if self._merging:
+            raise RuntimeError("documents cannot be added once segments are being merged")
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
@@ -221,16 +350,80 @@ class ArchiveSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_reader(self, reader):
+        """Merge a segment (Whoosh's merge policies call this when committing): its
+        documents' stored fields, lengths and columns now, its postings when the segment is
+        written (``_MergedSegment``)."""
+        if not isinstance(reader, SegmentReader):
+            return super().add_reader(reader)
+        self._check_state()
+        base = self.docnum
+        fieldnames = set(self.schema.names()) | {name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(fieldnames, reader)
+        self._merging.append(_MergedSegment(self.storage, self.schema, reader.segment(), base, docmap))
+        self._added = True
+
+    def write_per_doc(self, fieldnames, reader):
+        """Whoosh's ``write_per_doc`` with each field's lengths read once per segment: Whoosh
+        asks per document and field, and looks on disk for the length column of every field
+        that has none (a system call per document and field)."""
+        if not isinstance(reader, SegmentReader):
+            return super().write_per_doc(fieldnames, reader)
+        schema = self.schema
+        docmap = {} if reader.has_deletions() else None
+        pdw = self.perdocwriter
+        fieldnames = sorted(fieldnames)
+        perdoc = reader._perdoc
+        lengths = {}
+        columns = {}
+        for fieldname in fieldnames:
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            # As ``W3PerDocReader.doc_field_length``: 0 without lengths, None for a length of 0.
+            lengths[fieldname] = None if column is None else [byte_to_length(b) if b else None for b in column]
+            fieldobj = schema[fieldname]
+            if fieldobj.column_type and reader.has_column(fieldname):
+                creader = reader.column_reader(fieldname, fieldobj.column_type)
+                if isinstance(creader, TranslatingColumnReader):
+                    creader = creader.raw_column()
+                columns[fieldname] = creader
+            if fieldobj.vector:
+                raise NotImplementedError("term vectors are not written by this writer")
+        fields = [(name, schema[name], lengths[name], columns.get(name)) for name in fieldnames]
+        for docnum, stored in reader.iter_docs():
+            if docmap is not None:
+                docmap[docnum] = self.docnum
+            pdw.start_doc(self.docnum)
+            for fieldname, fieldobj, field_lengths, column in fields:
+                pdw.add_field(fieldname, fieldobj, stored.get(fieldname), 0 if field_lengths is None else field_lengths[docnum])
+                if column is not None:
+                    pdw.add_column_value(fieldname, fieldobj.column_type, column[docnum])
+            pdw.finish_doc()
+            self.docnum += 1
+        return docmap
+
     def per_document_reader(self):
         return FieldLengths(super().per_document_reader())
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_terms())
+        try:
+            # This writer's own documents come first: they are all added before a commit merges.
+            sources = [self.pool.iter_terms(), *(merged.terms() for merged in self._merging)]
+            write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources))
+        finally:
+            for merged in self._merging:
+                merged.close()
+            self._merging = []
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+
+    def _close_segment(self):
+        for merged in self._merging:
+            merged.close()
+        self._merging = []
+        super()._close_segment()
 
 
 def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> None:
@@ -239,7 +432,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> 
     lastfield = None
     field_lengths = None
     blocklimit = None
-    for fieldname, tbytes, postings in terms:
+    for fieldname, tbytes, docnums, weights, values in terms:
         if fieldname != lastfield:
             if lastfield is not None:
                 fieldwriter.finish_field()
@@ -249,20 +442,19 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> 
         fieldwriter.start_term(tbytes)
         postwriter = fieldwriter._postwriter
         blocklimit = postwriter._blocklimit
-        for start in range(0, len(postings), blocklimit):
-            block = postings[start:start + blocklimit]
+        for start in range(0, len(docnums), blocklimit):
             if start:
                 postwriter._write_block()  # the previous block was full: not the last one
-            docnums = [p[0] for p in block]
-            weights = [p[1] for p in block]
-            postwriter._ids = array("I", docnums)
-            postwriter._weights = array("f", weights)
-            postwriter._values = [p[2] for p in block if p[2]]
-            maxweight = max(weights)
+            end = start + blocklimit
+            block_docnums = docnums[start:end]
+            block_weights = weights[start:end]
+            postwriter._ids = array("I", block_docnums)
+            postwriter._weights = array("f", block_weights)
+            postwriter._values = [v for v in values[start:end] if v]
+            maxweight = max(block_weights)
             postwriter._maxweight = maxweight if maxweight > 0 else 0
             if field_lengths is not None:
-                found = [field_lengths[d] for d in docnums]
-                found = [n for n in found if n]
+                found = [n for n in map(field_lengths.__getitem__, block_docnums) if n]
                 postwriter._minlength = min(found) if found else None
                 postwriter._maxlength = max(found) if found else 0
             else:
