@@ -242,3 +242,38 @@ def test_a_long_ingest_is_indexed_by_a_second_process_and_ends_in_step(tmp_path)
     assert f"rebuilt {3 * (INDEX_EVERY + 5)} 2 True" in report
     assert f"split {3 * (INDEX_EVERY + 5)} True" in report
     assert f"found 1 {INDEX_EVERY + 5}" in report
+
+
+def test_the_live_index_merges_ten_segments_of_a_size_into_one_and_drops_empty_ones(tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+
+    from archive.search.whoosh_writer import MERGE_FACTOR, ArchiveSegmentWriter, merge_tiers
+
+    schema = Schema(**whoosh_fields())
+    docs = _whoosh_documents(25 * MERGE_FACTOR)
+    analysed = _Analysed(schema).document
+    ix = FileStorage(str(tmp_path)).create_index(schema)
+
+    def commit(batch, delete=()):
+        writer = ArchiveSegmentWriter(ix)
+        for doc_id in delete:
+            writer.delete_by_term("id", doc_id)
+        for doc in batch:
+            writer.add_document(**analysed(doc))
+        writer.commit(mergetype=merge_tiers)
+        return sorted(segment.doc_count() for segment in ix._segments())
+
+    batches = [docs[n : n + 20] for n in range(0, 20 * (MERGE_FACTOR + 1), 20)]
+    for batch in batches[:MERGE_FACTOR]:
+        sizes = commit(batch)
+    assert sizes == [20] * MERGE_FACTOR  # the policy looks at the segments already there
+    # Ten segments of 20 fill their tier (10-99 turns): the next commit merges them, with its
+    # own turns, into one segment.
+    assert commit(batches[MERGE_FACTOR]) == [20 * (MERGE_FACTOR + 1)]
+    # A segment whose every turn was written again elsewhere is dropped, not kept empty.
+    rest = docs[20 * (MERGE_FACTOR + 1) :]
+    assert commit(rest) == [len(rest), 20 * (MERGE_FACTOR + 1)]
+    assert commit(rest, delete=[doc["id"] for doc in rest]) == [len(rest), 20 * (MERGE_FACTOR + 1)]
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == len(docs)
+        assert sorted(int(fields["django_id"]) for fields in searcher.all_stored_fields()) == list(range(len(docs)))

@@ -59,7 +59,7 @@ from archive.search.whoosh_analysis import STEMMING_ANALYZER, QuoteAnalyzer
 from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
 from archive.search.whoosh_ranking import best_page
 from archive.search.whoosh_query import compile_filters, compile_query
-from archive.search.whoosh_writer import ArchiveSegmentWriter
+from archive.search.whoosh_writer import ArchiveSegmentWriter, merge_tiers
 from archive.search import whoosh_tables as tables
 
 __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
@@ -179,7 +179,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 raise IndexWriteError(f"could not write the search index: {exc}") from exc
             raise
         try:
-            writer.commit()
+            writer.commit(mergetype=merge_tiers)
         except Exception as exc:
             raise IndexWriteError(f"could not commit the search index: {exc}") from exc
         return added

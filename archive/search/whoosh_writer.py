@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import pickle
 from array import array
 from collections import defaultdict
@@ -424,6 +425,43 @@ class ArchiveSegmentWriter(SegmentWriter):
             merged.close()
         self._merging = []
         super()._close_segment()
+
+
+# Segments of one size tier merged at a time (Lucene's usual merge factor).
+MERGE_FACTOR = 10
+
+
+def _tier(segment) -> int:
+    """A segment's size tier: the power of ten of its live documents."""
+    return int(math.log10(max(1, segment.doc_count())))
+
+
+def merge_tiers(writer, segments):
+    """A Whoosh merge policy: when a tier holds ``MERGE_FACTOR`` segments, the smallest tier
+    that does is merged into one segment of the next tier (one merge per commit), and
+    segments left without a live document are dropped.
+
+    So each turn is rewritten about once each time the index grows tenfold. Whoosh's default
+    (MERGE_SMALL) instead rewrites every segment up to a Fibonacci bound at once: an ingest of
+    100,000 turns, indexed in batches, rewrote them all in one commit when the 22nd segment
+    arrived.
+    """
+    segments = [segment for segment in segments if segment.doc_count()]
+    tiers = defaultdict(list)
+    for segment in segments:
+        tiers[_tier(segment)].append(segment)
+    full = [tier for tier, members in tiers.items() if len(members) >= MERGE_FACTOR]
+    if not full:
+        return segments
+    merging = sorted(tiers[min(full)], key=lambda segment: segment.doc_count())[:MERGE_FACTOR]
+    for segment in merging:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    merged = {id(segment) for segment in merging}
+    return [segment for segment in segments if id(segment) not in merged]
 
 
 def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> None:
