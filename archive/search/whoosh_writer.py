@@ -1,4 +1,5 @@
-"""Writing Whoosh segments with less work per posting, to exactly the bytes Whoosh writes.
+"""Writing and merging Whoosh segments with less work per posting, holding exactly what
+Whoosh's own writer would.
 
 Whoosh's segment writer handles every posting (one word of one field of one document) on
 its own: a tuple with a size estimate into a sorting pool, a sort of all of them at commit,
@@ -10,7 +11,9 @@ that is most of what indexing costs. ``ArchiveSegmentWriter`` does the same work
 * a document's words, already analysed (``backend._Analysed``), become per-word position
   lists in one pass, without Whoosh's token objects;
 * each term's postings are written a block of 128 at a time, setting the block Whoosh's
-  posting writer would have built one posting at a time, and Whoosh writes the block.
+  posting writer would have built one posting at a time, and Whoosh writes the block;
+* a merge reads the merged segments term by term (``_MergedSegment``) instead of putting
+  their postings back through the pool, and ``merge_tiers`` chooses what to merge.
 
 A reader gets from its segments exactly what it gets from the stock writer's: every term's
 statistics and postings, stored fields, lengths and columns (a test compares them all, and
@@ -31,22 +34,28 @@ from collections import defaultdict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import TranslatingColumnReader
-from whoosh.util.numeric import byte_to_length
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
-__all__ = ["ArchiveSegmentWriter", "FieldLengths", "write_postings"]
+__all__ = ["ArchiveSegmentWriter", "FieldLengths", "MERGE_FACTOR", "merge_tiers", "write_postings"]
+
+
+def _length_list(perdoc, fieldname) -> list | None:
+    """Every document's length in ``fieldname`` from a segment's per-document reader, read
+    in one pass over its length column, as ``W3PerDocReader.doc_field_length`` gives them
+    (None for a length of 0); None for a field without lengths."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return [byte_to_length(b) if b else None for b in column]
 
 
 class FieldLengths:
-    """The field lengths of a segment being written, read once per field.
-
-    Whoosh asks for a document's field length once per posting while it writes a segment's
-    postings, reading the length column from disk each time, and looks on disk for the column
-    of every field that has none (identifiers).
-    """
+    """The field lengths of a segment being written, read once per field (Whoosh reads one
+    per posting, looking on disk for the column of every field that has none)."""
 
     _MISSING = object()
 
@@ -58,19 +67,8 @@ class FieldLengths:
         """Every document's length in this field, or None for a field without lengths."""
         lengths = self._lengths.get(fieldname, self._MISSING)
         if lengths is self._MISSING:
-            lengths = self._lengths[fieldname] = self._read(fieldname)
+            lengths = self._lengths[fieldname] = _length_list(self._reader, fieldname)
         return lengths
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self.lengths(fieldname)
-        return default if lengths is None else lengths[docnum]
-
-    def _read(self, fieldname):
-        reader = self._reader
-        count = reader.doc_count_all()
-        if not count or reader.doc_field_length(0, fieldname, self._MISSING) is self._MISSING:
-            return None
-        return [reader.doc_field_length(docnum, fieldname) for docnum in range(count)]
 
     def close(self):
         self._reader.close()
@@ -104,8 +102,8 @@ class _TellingFile:
 class TermPool(PostingPool):
     """Whoosh's posting pool, holding postings grouped by (field, term).
 
-    ``add`` takes Whoosh's posting tuples (merges of other segments use it); ``add_term``
-    takes one document's postings of one term. Past ``limitmb`` the groups are written out as
+    ``add`` takes Whoosh's posting tuples (Whoosh's own merge of a reader that is not a
+    single segment uses it); ``add_term`` takes one document's posting of one term. Past ``limitmb`` the groups are written out as
     one of Whoosh's sorted runs, merged again at the end as Whoosh merges them.
     """
 
@@ -159,6 +157,7 @@ class TermPool(PostingPool):
             yield fieldname, tbytes, docnums, weights, values
 
     def iter_postings(self):
+        # Whoosh's interface, a posting at a time.
         for fieldname, tbytes, docnums, weights, values in self.iter_terms():
             for posting in zip(docnums, weights, values):
                 yield (fieldname, tbytes, *posting)
@@ -245,6 +244,9 @@ class _MergedSegment:
 def _merged_terms(sources):
     """The terms of ``sources`` (each in (fieldname, tbytes) order, each holding later
     documents than the one before) as one stream, a term's postings joined in that order."""
+    if len(sources) == 1:
+        yield from sources[0]  # no merge: the usual commit
+        return
     stream = heapq.merge(*sources, key=lambda term: (term[0], term[1]))
     for (fieldname, tbytes), parts in itertools.groupby(stream, key=lambda term: (term[0], term[1])):
         parts = list(parts)
@@ -378,9 +380,7 @@ class ArchiveSegmentWriter(SegmentWriter):
         lengths = {}
         columns = {}
         for fieldname in fieldnames:
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            # As ``W3PerDocReader.doc_field_length``: 0 without lengths, None for a length of 0.
-            lengths[fieldname] = None if column is None else [byte_to_length(b) if b else None for b in column]
+            lengths[fieldname] = _length_list(perdoc, fieldname)
             fieldobj = schema[fieldname]
             if fieldobj.column_type and reader.has_column(fieldname):
                 creader = reader.column_reader(fieldname, fieldobj.column_type)
@@ -395,6 +395,7 @@ class ArchiveSegmentWriter(SegmentWriter):
                 docmap[docnum] = self.docnum
             pdw.start_doc(self.docnum)
             for fieldname, fieldobj, field_lengths, column in fields:
+                # As Whoosh's ``doc_field_length``: 0 for a field without lengths.
                 pdw.add_field(fieldname, fieldobj, stored.get(fieldname), 0 if field_lengths is None else field_lengths[docnum])
                 if column is not None:
                     pdw.add_column_value(fieldname, fieldobj.column_type, column[docnum])
@@ -413,18 +414,19 @@ class ArchiveSegmentWriter(SegmentWriter):
             sources = [self.pool.iter_terms(), *(merged.terms() for merged in self._merging)]
             write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources))
         finally:
-            for merged in self._merging:
-                merged.close()
-            self._merging = []
+            self._close_merged()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
 
     def _close_segment(self):
+        self._close_merged()  # after a failed flush too
+        super()._close_segment()
+
+    def _close_merged(self):
         for merged in self._merging:
             merged.close()
         self._merging = []
-        super()._close_segment()
 
 
 # Segments of one size tier merged at a time (Lucene's usual merge factor).
@@ -469,7 +471,6 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> 
     posting list is set in the W3 posting writer at once, then written by Whoosh."""
     lastfield = None
     field_lengths = None
-    blocklimit = None
     for fieldname, tbytes, docnums, weights, values in terms:
         if fieldname != lastfield:
             if lastfield is not None:
