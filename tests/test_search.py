@@ -186,6 +186,30 @@ def test_count_is_exact_and_the_same_on_every_page_and_order(corpus):
     assert len(seen) == expected and {t.pk for t in many} <= seen
 
 
+def test_equal_scores_come_in_the_order_turns_were_added_whatever_was_indexed_again(search_index):
+    # Nine turns alike score alike. The first transcript indexed again (a correction, a
+    # speaker merged) moves its turns to the end of the Whoosh index; their place among
+    # equals must not move with them, or page 2 could repeat or skip a turn of page 1.
+    grace = speaker("Grace Hopper")
+    records = [transcript("Talks on trade") for _ in range(3)]
+    expected = []
+    for record in records:
+        expected += [t.pk for t in add_turns(record, *[(grace, "We will talk about trade.") for _ in range(3)])]
+        indexing.index_transcripts([record.pk])
+    indexing.index_transcripts([records[0].pk])
+
+    def ranked():
+        turns = []
+        for page in (1, 2, 3):
+            result = search(SearchParams(q="trade", per_page=4, page=page))
+            turns += [r.turn.pk for r in result.results]
+        return turns
+
+    assert ranked() == expected
+    indexing.rebuild()
+    assert ranked() == expected
+
+
 def test_count_is_exact_when_many_weak_matches_trail_strong_ones(search_index):
     # Turns matching only through their transcript's title score far below the others;
     # Whoosh would skip them once a page of better ones is found. They still count.

@@ -68,15 +68,15 @@ def _phrase_in(text, query_words) -> bool:
 
 
 def _answer(parsed, sort, filters=Filters(), start=0, end=20):
-    """(count, facets, page): the page's turn ids, or for relevance its (score, id) pairs
-    ordered by score then id, the scores rounded far below any real difference (sums in
-    another order differ in the last bits, and ties may then fall either way)."""
+    """(count, facets, page, ids): the page's turn ids, or for relevance its (score, id)
+    pairs ordered by score then id, the scores rounded far below any real difference (sums
+    in another order differ in the last bits); and the page's turn ids in the order given."""
     hits = get_backend().search_documents(parsed, filters, sort, start, end, FACET_FIELDS)
     if sort == "relevance":
         page = sorted(((round(score, 8), int(s["django_id"])) for s, score in hits.page), key=lambda p: (-p[0], p[1]))
     else:
         page = [int(s["django_id"]) for s, _ in hits.page]
-    return hits.total, {k: dict(v) for k, v in hits.facets.items()}, page
+    return hits.total, {k: dict(v) for k, v in hits.facets.items()}, page, [int(s["django_id"]) for s, _ in hits.page]
 
 
 def _tied_groups(ranking):
@@ -149,11 +149,15 @@ def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, mon
         first, second, everything = fast[case]
         expected_first, expected_second, expected_everything = slow[case]
         assert first[:2] == expected_first[:2] and second[:2] == expected_second[:2], case
+        # Pages as given, equal scores in the order turns were added by either path, and
+        # pages 1 and 2 are the first 40 places of the whole ranking.
+        assert first[3] == expected_first[3] and everything[3] == expected_everything[3], case
+        assert first[3] == everything[3][:20] and second[3] == everything[3][20:40], case
         if case[1] == "relevance":
             # The same order, tie for tie (Whoosh's filtered scores all carry one more point).
             assert everything[:2] == expected_everything[:2], case
             assert _tied_groups(everything[2]) == _tied_groups(expected_everything[2]), case
-            # Each page holds the scores of its places in the whole ranking (ties may swap).
+            # Each page holds the scores of its places in the whole ranking.
             ranking = everything[2]
             assert [p[0] for p in first[2]] == [p[0] for p in ranking[:20]], case
             assert [p[0] for p in second[2]] == [p[0] for p in ranking[20:40]], case

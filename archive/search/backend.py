@@ -57,7 +57,7 @@ from archive.search.schema import whoosh_fields
 from archive.search.store import IndexStore, searching
 from archive.search.whoosh_analysis import STEMMING_ANALYZER, QuoteAnalyzer
 from archive.search.whoosh_matches import CLOCK_EVERY, matching_docs, needs_whoosh
-from archive.search.whoosh_ranking import best_page
+from archive.search.whoosh_ranking import best_first, best_page
 from archive.search.whoosh_query import compile_filters, compile_query
 from archive.search.whoosh_writer import ArchiveSegmentWriter, merge_tiers
 from archive.search import whoosh_tables as tables
@@ -315,7 +315,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 docs = tables.all_docs(slot) if allowed is None else allowed
             elif q is not None and sort == "relevance" and needs_whoosh(q):
                 # Only Whoosh's matchers match it: match and score in one pass.
-                docs, chosen = _score_all(searcher, q, restriction, allowed, start, end, deadline)
+                docs, chosen = _score_all(slot, q, restriction, allowed, start, end, deadline)
             else:
                 combined = wq.And([x for x in (q, restriction) if x is not None])
                 docs = matching_docs(slot, combined, deadline)
@@ -586,32 +586,39 @@ def _facet_counts(slot, name, docs, everything: bool) -> Counter:
     return Counter(counts)
 
 
-class _TopCollector(TopCollector):
-    """Whoosh's top-N collector scoring every match, stopping with SearchTimeout past
-    ``deadline``; with ``counting`` it also remembers every matching document."""
+class _ScoringCollector(TopCollector):
+    """Whoosh's collector scoring every match (no pruning: it would lose documents from the
+    count), remembering each match and its score; SearchTimeout past ``deadline``."""
 
-    def __init__(self, limit, deadline=None, counting=False):
-        super().__init__(limit=limit, usequality=False)
-        self.counting = counting
-        self.matched = []
-        self.seen = 0
+    def __init__(self, deadline=None):
+        super().__init__(limit=1, usequality=False)
+        self.matched: list[int] = []
+        self.scores: list[float] = []
         self.deadline = deadline
 
     def _collect(self, global_docnum, score):
-        self.seen += 1
-        if self.counting:
-            self.matched.append(global_docnum)
-        if self.deadline is not None and self.seen % CLOCK_EVERY == 1 and time.monotonic() > self.deadline:
+        self.matched.append(global_docnum)
+        self.scores.append(score or 0.0)
+        if self.deadline is not None and len(self.matched) % CLOCK_EVERY == 1 and time.monotonic() > self.deadline:
             raise SearchTimeout
-        result = super()._collect(global_docnum, score)
-        # Whoosh would raise the minimum score as the heap fills and then prune postings
-        # that cannot reach it, which loses documents from the count (and, in Whoosh 2.7,
-        # can lose a document from the top too): keep it at zero.
-        self.minscore = 0
-        return result
+        return 0 - (score or 0.0)
+
+    def best(self, slot, start, end) -> list[tuple[int, float]]:
+        """Matches ``start``..``end`` by score, equal scores in the order turns were added."""
+        docs = np.array(self.matched, dtype=tables.DOCNUM)
+        scores = np.array(self.scores, dtype=np.float64)
+        ranked = best_first(scores, tables.tie_rank(slot)[docs])[start:end]
+        return [(int(docs[i]), float(scores[i])) for i in ranked]
 
 
-def _score_all(searcher, q, restriction, allowed, start, end, deadline=None):
+def _scored(slot, q, allowed, deadline) -> _ScoringCollector:
+    collector = _ScoringCollector(deadline)
+    wrapped = collector if allowed is None else FilterCollector(collector, allow=set(allowed.tolist()))
+    slot.searcher.search_with_collector(q, wrapped)
+    return collector
+
+
+def _score_all(slot, q, restriction, allowed, start, end, deadline=None):
     """Every document matching ``q`` within the filters (sorted numbers), and the page of
     the best-scored ones, in one pass over the postings."""
     if allowed is not None and not len(allowed):
@@ -620,11 +627,8 @@ def _score_all(searcher, q, restriction, allowed, start, end, deadline=None):
     if restriction is not None:
         # Filters restrict without changing any score.
         q = wq.And([q, wq.ConstantScoreQuery(restriction, 0.0)])
-    top = _TopCollector(max(end, 1), deadline, counting=True)
-    collector = top if allowed is None else FilterCollector(top, allow=set(allowed.tolist()))
-    searcher.search_with_collector(q, collector)
-    chosen = [(hit.docnum, hit.score or 0.0) for hit in collector.results()[start:end]]
-    return np.unique(np.array(top.matched, dtype=tables.DOCNUM)), chosen
+    collector = _scored(slot, q, allowed, deadline)
+    return np.unique(np.array(collector.matched, dtype=tables.DOCNUM)), collector.best(slot, start, end)
 
 
 def _score_best(slot, q, docs, narrowed, start, end, deadline=None):
@@ -633,10 +637,7 @@ def _score_best(slot, q, docs, narrowed, start, end, deadline=None):
     page = best_page(slot, q, docs, start, end, deadline)
     if page is not None:
         return page
-    top = _TopCollector(end, deadline)
-    collector = FilterCollector(top, allow=set(docs.tolist())) if narrowed else top
-    slot.searcher.search_with_collector(q, collector)
-    return [(hit.docnum, hit.score or 0.0) for hit in collector.results()[start:end]]
+    return _scored(slot, q, docs if narrowed else None, deadline).best(slot, start, end)
 
 
 class ArchiveWhooshSearchQuery(WhooshSearchQuery):

@@ -206,6 +206,8 @@ def _tables():
     }
 
 
+# Equal scores in the order turns were added, as the Whoosh engine orders them (``tie_rank``).
+_TIES = "t.transcript_id, t.position"
 _ORDER = {
     "newest": "tr.date IS NULL, tr.date DESC, t.transcript_id DESC, t.position",
     "oldest": "tr.date IS NULL, tr.date, t.transcript_id, t.position",
@@ -492,13 +494,13 @@ class ArchivePostgresBackend(BaseSearchBackend):
                 # The index hands over the best candidates by its own rank; only those are
                 # ranked with the archive's weights and word-order boost.
                 sql = (
-                    f"SELECT id, score FROM (SELECT t.id, {rank} AS score {source} "
+                    f"SELECT id, score FROM (SELECT t.id, t.transcript_id, t.position, {rank} AS score {source} "
                     "ORDER BY t.search_lexemes <=> %s::tsquery LIMIT %s) AS candidates "
-                    "ORDER BY score DESC, id LIMIT %s OFFSET %s"
+                    "ORDER BY score DESC, transcript_id, position LIMIT %s OFFSET %s"
                 )
                 cursor.execute(sql, rank_params + params + [ranked, RUM_CANDIDATES, end - start, start])
             else:
-                sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, t.id LIMIT %s OFFSET %s"
+                sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, {_TIES} LIMIT %s OFFSET %s"
                 cursor.execute(sql, rank_params + params + [end - start, start])
         else:
             order = _ORDER.get(sort, _ORDER["newest"])
