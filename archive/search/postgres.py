@@ -16,6 +16,7 @@ is used at all, so any number of web machines can search one database (and its r
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -27,7 +28,7 @@ from haystack.backends import BaseEngine, BaseSearchBackend, log_query
 from haystack.backends.whoosh_backend import WhooshSearchQuery
 from haystack.models import SearchResult
 
-from archive.search.analysis import base, words
+from archive.search.analysis import base, stem, words
 from archive.search.documents import documents
 from archive.search.engine import FACET_FIELDS, Filters, Hits, IndexReport, IndexWriteError, SearchTimeout
 from archive.search.haystack_results import answer, highlighted_texts, no_results, sort_for
@@ -78,6 +79,19 @@ QUERY_CANCELED = "57014"
 # -- lexemes -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=100_000)
+def _is_own_stem(word: str) -> bool:
+    """Whether ``word`` is its own stem in every context (as a name and not). Such a word's stem
+    lexeme would repeat its exact one (three words in four): it is left out, and a query for
+    the stem looks for the exact word as well (``_stems``), which finds exactly the same turns."""
+    return stem(word) == word == base(word)
+
+
+def _stems(stems) -> list[str]:
+    """The lexemes a turn has for a word with one of these stems."""
+    return [STEM + s for s in stems] + [s for s in stems if _is_own_stem(s)]
+
+
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -98,7 +112,8 @@ def lexemes(doc: dict) -> str:
     for n, word in enumerate(words(doc["text_exact"]), 1):
         position = min(n, MAX_POSITION)
         add(word.exact, position, "exact")
-        add(STEM + word.stemmed, position, "stem")
+        if not (word.stemmed == word.exact and _is_own_stem(word.exact)):
+            add(STEM + word.stemmed, position, "stem")
     for n, word in enumerate(words(doc["speaker_name"]), 1):
         add(NAME + word.exact, n, "name")
     for n, word in enumerate(words(doc["title"] or ""), 1):
@@ -126,7 +141,7 @@ def _any(lexemes_: list[str]) -> str:
 
 def _word(word: QueryWord, for_exclusion: bool) -> str:
     # The Whoosh engine's word query: stems in the text, the exact word, the name, the title.
-    alternatives = [STEM + s for s in word.stems] + [word.exact]
+    alternatives = _stems(word.stems) + [word.exact]
     alternatives += [NAME + n for n in {word.exact, base(word.exact)}]
     if not for_exclusion:
         alternatives += [TITLE + s for s in word.stems]
@@ -139,7 +154,7 @@ def _sequence(parts: list[str]) -> str:
 
 def _phrase(words_: list[QueryWord], for_exclusion: bool) -> str:
     alternatives = [
-        _sequence([_any([STEM + s for s in w.stems]) for w in words_]),
+        _sequence([_any(_stems(w.stems)) for w in words_]),
         _sequence([_quote(w.exact) for w in words_]),
         _sequence([_quote(NAME + w.exact) for w in words_]),
     ]
@@ -206,13 +221,36 @@ def _tables():
     }
 
 
-# Equal scores in the order turns were added, as the Whoosh engine orders them (``tie_rank``).
-_TIES = "t.transcript_id, t.position"
+# Pages by date; equal relevance scores come in the order turns were added ("score DESC,
+# transcript_id, position"), as the Whoosh engine orders them (``tie_rank``).
 _ORDER = {
-    "newest": "tr.date IS NULL, tr.date DESC, t.transcript_id DESC, t.position",
-    "oldest": "tr.date IS NULL, tr.date, t.transcript_id, t.position",
-    "added": "t.transcript_id DESC, t.position",
+    "newest": "date IS NULL, date DESC, transcript_id DESC, position",
+    "oldest": "date IS NULL, date, transcript_id, position",
+    "added": "transcript_id DESC, position",
 }
+
+
+def _count_day(facets: dict[str, Counter], kind: str, day, n: int) -> None:
+    """Add the count of one kind on one day to the kind, year and month facets asked for."""
+    if kind and "kind" in facets:
+        facets["kind"][kind] += n
+    if day is not None:
+        if "year" in facets:
+            facets["year"][f"{day.year:04d}"] += n
+        if "month" in facets:
+            facets["month"][f"{day.year:04d}-{day.month:02d}"] += n
+
+
+def _score(parsed, ranked) -> tuple[str, list]:
+    """The relevance score of a matching row (``t``) and its parameters: the archive's weights
+    of the words looked for, times the word-order boost when the typed words come in order."""
+    score = f"ts_rank('{RANK_WEIGHTS}', t.search_lexemes, %s::tsquery, 1)::float8"
+    score_params = [ranked]
+    proximity = proximity_query(parsed)
+    if proximity is not None:
+        score = f"{score} * (CASE WHEN t.search_lexemes @@ %s::tsquery THEN {1 + PROXIMITY_BOOST:g} ELSE 1 END)"
+        score_params.append(proximity)
+    return score, score_params
 
 
 class ArchivePostgresBackend(BaseSearchBackend):
@@ -407,12 +445,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
                 if time_limit:
                     # The server stops a statement past the limit; the clock catches the rest.
                     cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(time_limit * 1000))}")
-                hits = Hits(total=0)
-                hits.facets, hits.total = self._counts(cursor, source, params, facets)
-                if deadline is not None and time.monotonic() > deadline:
-                    raise SearchTimeout
-                if hits.total and end > start:
-                    hits.page = self._page(cursor, source, params, tsquery, parsed, sort, start, end)
+                hits = self._matches(cursor, source, params, parsed, sort, start, end, facets)
                 if deadline is not None and time.monotonic() > deadline:
                     raise SearchTimeout
                 return hits
@@ -445,68 +478,73 @@ class ArchivePostgresBackend(BaseSearchBackend):
             params.extend([_date(first), _date(last)])
         return " AND ".join(clauses), params
 
-    def _counts(self, cursor, source, params, facets):
+    def _matches(self, cursor, source, params, parsed, sort, start, end, facets) -> Hits:
+        """The count, the facet counts and one page, from one statement: the matching rows are
+        read once (with their score when ranked by relevance), then counted and ordered."""
+        score, score_params = "0.0::float8", []
+        ranked = rank_query(parsed) if sort == "relevance" else None
+        rum_page = ranked is not None and INDEX_METHOD == "rum" and end <= RUM_CANDIDATES
+        if ranked is not None and not rum_page:
+            score, score_params = _score(parsed, ranked)
         names = _tables()
-        parts = ["SELECT 'total', '', count(*) FROM m"]
+        # Each part gives (facet, value, day, count, score): the kind, year and month facets come
+        # from one count per kind and day, summed here; the page's rows carry their place.
+        parts = ["SELECT 'total', '', NULL::date, count(*), NULL::float8 FROM m"]
         if "speaker" in facets:
             parts.append(
-                f"SELECT 'speaker', s.slug, count(*) FROM m JOIN {names['speaker']} AS s ON s.id = m.speaker_id GROUP BY s.slug"
+                f"SELECT 'speaker', s.slug, NULL, c.n, NULL FROM (SELECT speaker_id, count(*) AS n FROM m "
+                f"WHERE speaker_id IS NOT NULL GROUP BY speaker_id) AS c JOIN {names['speaker']} AS s ON s.id = c.speaker_id"
             )
         if "topics" in facets:
             parts.append(
-                f"SELECT 'topics', tp.slug, count(*) FROM m JOIN {names['turn_topics']} AS tt ON tt.turn_id = m.id "
-                f"JOIN {names['topic']} AS tp ON tp.id = tt.topic_id GROUP BY tp.slug"
+                f"SELECT 'topics', tp.slug, NULL, c.n, NULL FROM (SELECT tt.topic_id, count(*) AS n FROM m "
+                f"JOIN {names['turn_topics']} AS tt ON tt.turn_id = m.id GROUP BY tt.topic_id) AS c "
+                f"JOIN {names['topic']} AS tp ON tp.id = c.topic_id"
             )
-        if "kind" in facets:
-            parts.append("SELECT 'kind', m.kind, count(*) FROM m WHERE m.kind <> '' GROUP BY m.kind")
-        if "year" in facets:
+        by_day = [name for name in ("kind", "year", "month") if name in facets]
+        if by_day:
+            parts.append("SELECT 'day', m.kind, m.date, count(*), NULL FROM m GROUP BY m.kind, m.date")
+        page_params = []
+        if end > start and not rum_page:
+            order = "score DESC, transcript_id, position" if ranked is not None else _ORDER.get(sort, _ORDER["newest"])
             parts.append(
-                "SELECT 'year', to_char(m.date, 'YYYY'), count(*) FROM m WHERE m.date IS NOT NULL GROUP BY 2"
+                f"SELECT 'page', p.id::text, NULL, row_number() OVER (ORDER BY {order}), p.score "
+                f"FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS p"
             )
-        if "month" in facets:
-            parts.append(
-                "SELECT 'month', to_char(m.date, 'YYYY-MM'), count(*) FROM m WHERE m.date IS NOT NULL GROUP BY 2"
-            )
+            page_params = [end - start, start]
         sql = (
-            f"WITH m AS MATERIALIZED (SELECT t.id, t.speaker_id, tr.kind, tr.date {source}) "
-            + " UNION ALL ".join(parts)
+            f"WITH m AS MATERIALIZED (SELECT t.id, t.speaker_id, t.transcript_id, t.position, tr.kind, tr.date, "
+            f"{score} AS score {source}) " + " UNION ALL ".join(parts)
         )
-        cursor.execute(sql, params)
-        counts: dict[str, Counter] = {name: Counter() for name in facets}
-        total = 0
-        for facet, value, n in cursor.fetchall():
+        cursor.execute(sql, score_params + params + page_params)
+        hits = Hits(total=0)
+        hits.facets = {name: Counter() for name in facets}
+        page = []
+        for facet, value, day, n, found_score in cursor.fetchall():
             if facet == "total":
-                total = n
-            elif facet in counts:
-                counts[facet][value] = n
-        return counts, total
+                hits.total = n
+            elif facet == "page":
+                page.append((n, value, found_score))
+            elif facet == "day":
+                _count_day(hits.facets, value, day, n)
+            elif facet in hits.facets:
+                hits.facets[facet][value] = n
+        hits.page = [({"django_id": pk}, float(found_score)) for _, pk, found_score in sorted(page)]
+        if rum_page and hits.total and end > start:
+            hits.page = self._rum_page(cursor, source, params, parsed, ranked, start, end)
+        return hits
 
-    def _page(self, cursor, source, params, tsquery, parsed, sort, start, end):
-        ranked = rank_query(parsed)
-        if ranked is not None and sort == "relevance":
-            rank = f"ts_rank('{RANK_WEIGHTS}', t.search_lexemes, %s::tsquery, 1)"
-            rank_params = [ranked]
-            proximity = proximity_query(parsed)
-            if proximity is not None:
-                rank = f"{rank} * (CASE WHEN t.search_lexemes @@ %s::tsquery THEN {1 + PROXIMITY_BOOST:g} ELSE 1 END)"
-                rank_params.append(proximity)
-            if INDEX_METHOD == "rum" and end <= RUM_CANDIDATES:
-                # The index hands over the best candidates by its own rank; only those are
-                # ranked with the archive's weights and word-order boost.
-                sql = (
-                    f"SELECT id, score FROM (SELECT t.id, t.transcript_id, t.position, {rank} AS score {source} "
-                    "ORDER BY t.search_lexemes <=> %s::tsquery LIMIT %s) AS candidates "
-                    "ORDER BY score DESC, transcript_id, position LIMIT %s OFFSET %s"
-                )
-                cursor.execute(sql, rank_params + params + [ranked, RUM_CANDIDATES, end - start, start])
-            else:
-                sql = f"SELECT t.id, {rank} AS score {source} ORDER BY score DESC, {_TIES} LIMIT %s OFFSET %s"
-                cursor.execute(sql, rank_params + params + [end - start, start])
-        else:
-            order = _ORDER.get(sort, _ORDER["newest"])
-            sql = f"SELECT t.id, 0.0 {source} ORDER BY {order} LIMIT %s OFFSET %s"
-            cursor.execute(sql, params + [end - start, start])
-        return [({"django_id": str(pk)}, float(score)) for pk, score in cursor.fetchall()]
+    def _rum_page(self, cursor, source, params, parsed, ranked, start, end):
+        """With RUM the index hands over the best candidates by its own rank; only those are
+        ranked with the archive's weights and word-order boost."""
+        score, score_params = _score(parsed, ranked)
+        sql = (
+            f"SELECT id, score FROM (SELECT t.id, t.transcript_id, t.position, {score} AS score {source} "
+            "ORDER BY t.search_lexemes <=> %s::tsquery LIMIT %s) AS candidates "
+            "ORDER BY score DESC, transcript_id, position LIMIT %s OFFSET %s"
+        )
+        cursor.execute(sql, score_params + params + [ranked, RUM_CANDIDATES, end - start, start])
+        return [({"django_id": str(pk)}, float(found)) for pk, found in cursor.fetchall()]
 
     # -- haystack's interface (update_index, SearchQuerySet) ---------------------------------
 
