@@ -607,7 +607,7 @@ class _ScoringCollector(TopCollector):
         """Matches ``start``..``end`` by score, equal scores in the order turns were added."""
         docs = np.array(self.matched, dtype=tables.DOCNUM)
         scores = np.array(self.scores, dtype=np.float64)
-        ranked = best_first(scores, tables.tie_rank(slot)[docs])[start:end]
+        ranked = best_first(scores, tables.tie_keys(slot, docs))[start:end]
         return [(int(docs[i]), float(scores[i])) for i in ranked]
 
 

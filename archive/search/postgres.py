@@ -222,7 +222,7 @@ def _tables():
 
 
 # Pages by date; equal relevance scores come in the order turns were added ("score DESC,
-# transcript_id, position"), as the Whoosh engine orders them (``tie_rank``).
+# transcript_id, position"), as the Whoosh engine orders them (``whoosh_tables.tie_keys``).
 _ORDER = {
     "newest": "date IS NULL, date DESC, transcript_id DESC, position",
     "oldest": "date IS NULL, date, transcript_id, position",

@@ -19,7 +19,7 @@ from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
 from archive.search.whoosh_matches import phrase_mask, word_sequence
-from archive.search.whoosh_tables import doc_count_all, length_bytes, postings_within, tie_rank
+from archive.search.whoosh_tables import doc_count_all, length_bytes, postings_within, tie_keys
 
 # Candidates scored by Whoosh at most; past this everything is scored.
 MAX_CANDIDATES = 2000
@@ -35,7 +35,7 @@ class _CannotSum(Exception):
 
 def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) -> list[tuple[int, float]] | None:
     """Documents ``start``..``end`` of ``docs`` (all matching ``q``) by Whoosh's score of
-    ``q``, best first and equals in the order turns were added (``tie_rank``), with their
+    ``q``, best first and equals in the order turns were added (``tie_keys``), with their
     scores; or None."""
     within = np.zeros(doc_count_all(slot), dtype=bool)
     within[docs] = True
@@ -64,7 +64,7 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
         # cost more than the whole sum: its matchers walk, and for phrases re-match, every
         # document up to the last candidate. (tests/test_search_exactness.py holds the sums
         # to Whoosh's own scoring.)
-        ranked = best_first(summed, tie_rank(slot)[candidates])[start:end]
+        ranked = best_first(summed, tie_keys(slot, candidates))[start:end]
         return [(int(candidates[i]), float(summed[i])) for i in ranked]
     exact = _whoosh_scores(slot.searcher, q, candidates[first])
     if len(exact) != len(first):
@@ -73,21 +73,22 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     if np.any(np.abs(summed[first] - scores) > TOLERANCE * np.maximum(1.0, np.abs(scores))):
         return None
     scores = scores[group.reshape(-1)]
-    ranked = best_first(scores, tie_rank(slot)[candidates])[start:end]
+    ranked = best_first(scores, tie_keys(slot, candidates))[start:end]
     return [(int(candidates[i]), float(scores[i])) for i in ranked]
 
 
-def best_first(scores: np.ndarray, ties: np.ndarray) -> np.ndarray:
+def best_first(scores: np.ndarray, ties: tuple[np.ndarray, ...]) -> np.ndarray:
     """The order (indices) of these scores, highest first; scores within TOLERANCE of each
-    other are equal, ordered by ``ties``. Whoosh's own scores of two documents alike can
-    differ in the last bits (its matchers add in the order their tree has at that point)."""
-    order = np.lexsort((ties, -scores))
+    other are equal, ordered by the ``np.lexsort`` keys ``ties``. Whoosh's own scores of two
+    documents alike can differ in the last bits (its matchers add in the order their tree
+    has at that point)."""
+    order = np.lexsort((*ties, -scores))
     if len(order) < 2:
         return order
     ordered = scores[order]
     apart = -np.diff(ordered) > TOLERANCE * 4 * np.maximum(1.0, np.abs(ordered[1:]))
     group = np.cumsum(np.concatenate(([True], apart)))
-    return order[np.lexsort((ties[order], group))]
+    return order[np.lexsort((*(key[order] for key in ties), group))]
 
 
 def _apart(scores: np.ndarray) -> bool:

@@ -288,9 +288,7 @@ def days_within(slot, days) -> np.ndarray:
 
 def rank_table(slot, order: str) -> np.ndarray:
     """Each document's place in the newest-first or oldest-first order of events (undated
-    last), in the order transcripts were added (the highest primary key first), or, for
-    "first-added", the reverse: how equal relevance scores are ordered, the same whichever
-    segments the turns are in (as the PostgreSQL engine orders them)."""
+    last), or in the order transcripts were added (the highest primary key first)."""
     key = ("rank", order)
     rank = slot.tables.get(key)
     if rank is None:
@@ -301,8 +299,6 @@ def rank_table(slot, order: str) -> np.ndarray:
         # np.lexsort sorts by the last key first.
         if order == "added":
             ordered = np.lexsort((position, -transcript))
-        elif order == "first-added":
-            ordered = np.lexsort((position, transcript))
         elif order == "newest":
             ordered = np.lexsort((position, -transcript, -day, undated))
         else:
@@ -313,10 +309,11 @@ def rank_table(slot, order: str) -> np.ndarray:
     return rank
 
 
-def tie_rank(slot) -> np.ndarray:
-    """Each document's place among equally scored ones: transcripts in the order they were
-    added, turns in the order spoken. Document numbers would change with every merge."""
-    return rank_table(slot, "first-added")
+def tie_keys(slot, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How equally scored documents are ordered, as ``np.lexsort`` keys (the last first):
+    transcripts in the order they were added, turns in the order spoken. Document numbers
+    would change with every merge."""
+    return number_column(slot, "position")[docs], number_column(slot, "transcript_pk")[docs]
 
 
 def first_in_order(slot, docs: np.ndarray, order: str, start: int, end: int) -> list[int]:
