@@ -76,8 +76,17 @@ def test_numeric_columns_read_in_one_piece_equal_whoosh_reading_them_one_by_one(
         assert _stored_numbers(object(), 45) is None
 
 
-def test_bytes_columns_coded_in_numpy_equal_coding_them_one_by_one(tmp_path):
+@pytest.mark.parametrize("hashes", ["distinct", "all colliding"])
+def test_bytes_columns_coded_in_numpy_equal_coding_them_one_by_one(tmp_path, monkeypatch, hashes):
+    import numpy as np
+
+    from archive.search import whoosh_tables
     from archive.search.whoosh_tables import _codes, _pairs_of_combinations, _stored_byte_codes
+
+    if hashes == "all colliding":
+        # Values are told apart by a hash checked against the values: when it cannot tell
+        # them apart, the values themselves are sorted.
+        monkeypatch.setattr(whoosh_tables, "_HASH_MULTIPLIER", np.uint64(0))
 
     schema = fields.Schema(text=fields.TEXT, speaker=fields.ID(sortable=True),
                            topics=fields.KEYWORD(sortable=True, lowercase=False, scorable=False))

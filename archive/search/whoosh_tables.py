@@ -152,8 +152,8 @@ def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
             index = np.minimum(offsets[chosen, None] + columns, end - 1)
             padded = np.where(columns < lengths[chosen, None], data[index], 0).astype(np.uint8)
             keys[start : start + len(chosen)] = np.ascontiguousarray(padded).view(f"S{width}").ravel()
-    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    values = [bytes(value) for value in distinct]
+    first, inverse = _distinct(keys)
+    values = [bytes(value) for value in keys[first]]
     firsts = list(short[first])
     codes = np.empty(count, dtype=np.int32)
     codes[short] = inverse.ravel()
@@ -170,6 +170,29 @@ def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
     renumber = np.empty(len(met), dtype=np.int32)
     renumber[met] = np.arange(len(met), dtype=np.int32)
     return renumber[codes], [values[i] for i in met]
+
+
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_index=True, return_inverse=True)`` without the values, for
+    fixed-width byte strings: by a 64-bit hash of each (sorting numbers, not strings, which
+    took most of a million-turn archive's first search), checked against the strings
+    themselves; the strings are sorted only when two hashes collide."""
+    width = keys.dtype.itemsize
+    words = -(-width // 8)
+    padded = np.zeros((len(keys), words * 8), dtype=np.uint8)
+    padded[:, :width] = keys.view(np.uint8).reshape(len(keys), width)
+    hashes = np.zeros(len(keys), dtype=np.uint64)
+    for word in padded.view(np.uint64).T:
+        hashes = (hashes ^ word) * _HASH_MULTIPLIER
+    _distinct_hashes, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if np.array_equal(keys[first][inverse], keys):
+        return first, inverse
+    _distinct_keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def _codes(values) -> tuple[np.ndarray, list]:
