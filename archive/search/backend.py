@@ -34,7 +34,7 @@ from haystack.utils.app_loading import haystack_get_model
 import numpy as np
 from whoosh import fields as wf
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.collectors import FilterCollector, ScoredCollector
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
@@ -586,12 +586,12 @@ def _facet_counts(slot, name, docs, everything: bool) -> Counter:
     return Counter(counts)
 
 
-class _ScoringCollector(TopCollector):
-    """Whoosh's collector scoring every match (no pruning: it would lose documents from the
-    count), remembering each match and its score; SearchTimeout past ``deadline``."""
+class _ScoringCollector(ScoredCollector):
+    """Whoosh's scoring collector remembering every match and its score, without block-quality
+    pruning (it would lose documents from the count); SearchTimeout past ``deadline``."""
 
     def __init__(self, deadline=None):
-        super().__init__(limit=1, usequality=False)
+        super().__init__()
         self.matched: list[int] = []
         self.scores: list[float] = []
         self.deadline = deadline

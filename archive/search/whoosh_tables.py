@@ -156,7 +156,7 @@ def _stored_byte_codes(reader) -> tuple[np.ndarray, list[bytes]] | None:
     values = [bytes(value) for value in keys[first]]
     firsts = list(short[first])
     codes = np.empty(count, dtype=np.int32)
-    codes[short] = inverse.ravel()
+    codes[short] = inverse
     seen: dict[bytes, int] = {}
     for docnum in np.flatnonzero(lengths > widest):
         value = raw[offsets[docnum] : offsets[docnum] + lengths[docnum]]

@@ -103,8 +103,9 @@ class TermPool(PostingPool):
     """Whoosh's posting pool, holding postings grouped by (field, term).
 
     ``add`` takes Whoosh's posting tuples (Whoosh's own merge of a reader that is not a
-    single segment uses it); ``add_term`` takes one document's posting of one term. Past ``limitmb`` the groups are written out as
-    one of Whoosh's sorted runs, merged again at the end as Whoosh merges them.
+    single segment uses it); ``add_term`` takes one document's posting of one term. Past
+    ``limitmb`` the groups are written out as one of Whoosh's sorted runs, merged again at
+    the end as Whoosh merges them.
     """
 
     # Bytes a posting and a new term take in memory, roughly (a tuple, a float, a list slot).
