@@ -17,6 +17,7 @@ stock backend it
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 import shutil
@@ -61,6 +62,8 @@ from archive.search.whoosh_ranking import best_first, best_page
 from archive.search.whoosh_query import compile_filters, compile_query
 from archive.search.whoosh_writer import ArchiveSegmentWriter, merge_tiers
 from archive.search import whoosh_tables as tables
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "SORTS", "FACET_FIELDS", "DERIVED_FACETS", "Hits",
            "SearchTimeout", "get_backend"]
@@ -182,6 +185,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.commit(mergetype=merge_tiers)
         except Exception as exc:
             raise IndexWriteError(f"could not commit the search index: {exc}") from exc
+        _save_tables(ix)
         return added
 
     def update(self, index, iterable, commit=True):
@@ -470,7 +474,17 @@ def _write_in_parts(ix, procs: int) -> int:
         writer.cancel()
         raise
     writer.commit(merge=False)
+    _save_tables(ix)
     return count
+
+
+def _save_tables(ix) -> None:
+    """Save the new segments' tables for searches to map (``whoosh_saved_tables``). What is
+    committed is written already: a failure here only leaves a search to read the columns."""
+    try:
+        tables.save_segment_tables(ix)
+    except Exception:  # noqa: BLE001
+        logger.warning("could not save the search tables of %s", ix.storage, exc_info=True)
 
 
 class _Part:

@@ -16,6 +16,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import NUMERIC
 
+from archive.search import whoosh_saved_tables as saved_tables
 from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, term
 
 MULTI_VALUED = frozenset({"topics"})
@@ -52,14 +53,44 @@ def all_docs(slot) -> np.ndarray:
     return docs
 
 
-def _per_segment(slot, leaf, key, read):
-    """``read(leaf)``, once per segment and name, kept across this index build's searchers
-    (a segment's columns never change; its deletions are in the live mask)."""
+def _per_segment(slot, leaf, key):
+    """Table ``key`` of one segment: kept across this index build's searchers (a segment's
+    columns never change; its deletions are in the live mask), saved beside the segment."""
     kept_key = (leaf.segment().segid, key)
     found = slot.segment_tables.get(kept_key)
     if found is None:
-        found = slot.segment_tables[kept_key] = read(leaf)
+        found = slot.segment_tables[kept_key] = _saved_or_read(slot.index.storage, leaf, key)
     return found
+
+
+def _saved_or_read(storage, leaf, key):
+    found = saved_tables.load(storage, leaf.segment(), key, leaf.doc_count_all())
+    if found is None:
+        found = _SEGMENT_READERS[key[0]](leaf, key[1])
+        saved_tables.save(storage, leaf.segment(), key, found, leaf.doc_count_all())
+    return found
+
+
+def save_segment_tables(ix) -> None:
+    """Save every table searches read of each of ``ix``'s segments that has none yet (the
+    writer calls it after a commit, so that no search pays for a new segment's columns)."""
+    with ix.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            if leaf.doc_count_all():
+                for key in segment_table_keys(leaf.schema):
+                    _saved_or_read(ix.storage, leaf, key)
+
+
+def segment_table_keys(schema) -> list[tuple[str, str]]:
+    """What a search may read of a segment: numbers of numeric columns, codes of the others,
+    and the lengths of scored fields."""
+    keys = []
+    for name, field in schema.items():
+        if field.column_type is not None:
+            keys.append(("numbers" if isinstance(field, NUMERIC) else "codes", name))
+        if field.scorable:
+            keys.append(("length-bytes", name))
+    return keys
 
 
 def _segments(slot):
@@ -90,10 +121,18 @@ def _stored_numbers(reader, count: int) -> np.ndarray | None:
     return values
 
 
-def _plain_integers(slot, name) -> bool:
+def _plain_integers(schema, name) -> bool:
     """Whether the field's column values are its values (unsigned whole numbers)."""
-    field = slot.searcher.schema[name]
+    field = schema[name]
     return isinstance(field, NUMERIC) and field.numtype is int and not field.signed and not field.decimal_places
+
+
+def _segment_numbers(leaf, name) -> np.ndarray:
+    if _plain_integers(leaf.schema, name):
+        found = _stored_numbers(leaf.column_reader(name, translate=False), leaf.doc_count_all())
+        if found is not None:
+            return found
+    return np.fromiter(leaf.column_reader(name, translate=True), dtype=np.int64)
 
 
 def number_column(slot, name) -> np.ndarray:
@@ -101,16 +140,7 @@ def number_column(slot, name) -> np.ndarray:
     key = ("numbers", name)
     values = slot.tables.get(key)
     if values is None:
-        plain = _plain_integers(slot, name)
-
-        def read(leaf):
-            if plain:
-                found = _stored_numbers(leaf.column_reader(name, translate=False), leaf.doc_count_all())
-                if found is not None:
-                    return found
-            return np.fromiter(leaf.column_reader(name, translate=True), dtype=np.int64)
-
-        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot)]
+        parts = [_per_segment(slot, leaf, key) for leaf, _offset in _segments(slot)]
         values = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return values
 
@@ -238,6 +268,25 @@ def _month_of(day: int) -> str:
     return f"{date.year:04d}-{date.month:02d}"
 
 
+def _segment_codes(leaf, name):
+    """One segment's (code per document, labels) of a single-valued column; of a
+    multi-valued one, (document of each (document, value) pair, value code of each, labels)."""
+    stored = _stored_byte_codes(leaf.column_reader(name, translate=False))
+    if name in MULTI_VALUED:
+        if stored is not None:
+            return _pairs_of_combinations(*stored)
+        owners, values = [], []
+        for docnum, joined in enumerate(leaf.column_reader(name, translate=True)):
+            for value in joined.split() if joined else ():
+                owners.append(docnum)
+                values.append(value)
+        return (np.array(owners, dtype=DOCNUM), *_codes(values))
+    if stored is not None:
+        codes, values = stored
+        return codes, [value.decode("utf-8") for value in values]
+    return _codes(list(leaf.column_reader(name, translate=True)))
+
+
 def _facet_codes(slot, name):
     """(code per document, labels) of a single-valued facet; for ``topics``, (document of
     each (document, topic) pair, topic code of each pair, labels). Each segment's codes are
@@ -252,19 +301,8 @@ def _facet_codes(slot, name):
         month_codes, labels = _codes([_month_of(int(d)) if d else "" for d in distinct])
         found = (month_codes[np.searchsorted(distinct, days)], labels)
     elif name in MULTI_VALUED:
-        def read(leaf):
-            stored = _stored_byte_codes(leaf.column_reader(name, translate=False))
-            if stored is not None:
-                return _pairs_of_combinations(*stored)
-            owners, values = [], []
-            for docnum, joined in enumerate(leaf.column_reader(name, translate=True)):
-                for value in joined.split() if joined else ():
-                    owners.append(docnum)
-                    values.append(value)
-            return (np.array(owners, dtype=DOCNUM), *_codes(values))
-
         segments = _segments(slot)
-        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in segments]
+        parts = [_per_segment(slot, leaf, key) for leaf, _offset in segments]
         codes, labels = _common_codes([(codes, labels) for _owners, codes, labels in parts])
         owners = [part[0] + offset for part, (_leaf, offset) in zip(parts, segments)]
         found = (
@@ -273,14 +311,7 @@ def _facet_codes(slot, name):
             labels,
         )
     else:
-        def read(leaf):
-            stored = _stored_byte_codes(leaf.column_reader(name, translate=False))
-            if stored is not None:
-                codes, values = stored
-                return codes, [value.decode("utf-8") for value in values]
-            return _codes(list(leaf.column_reader(name, translate=True)))
-
-        codes, labels = _common_codes(_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot))
+        codes, labels = _common_codes(_per_segment(slot, leaf, key) for leaf, _offset in _segments(slot))
         found = (np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32), labels)
     slot.tables[key] = found
     return found
@@ -366,22 +397,26 @@ def postings(slot, fieldname, text) -> tuple[np.ndarray, np.ndarray]:
     return term(slot, fieldname, text).all()
 
 
+def _segment_length_bytes(leaf, fieldname) -> np.ndarray:
+    count = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, np.uint8)
+    found = _stored_numbers(column, count)
+    return np.fromiter(iter(column), np.uint8, count) if found is None else found.astype(np.uint8)
+
+
 def length_bytes(slot, fieldname) -> np.ndarray:
     """Each document's length of ``fieldname`` as Whoosh stores it (one byte), by number."""
     key = ("length-bytes", fieldname)
     found = slot.tables.get(key)
     if found is None:
-        def read(leaf):
-            count = leaf.doc_count_all()
-            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                return np.zeros(count, np.uint8)
-            found = _stored_numbers(column, count)
-            return np.fromiter(iter(column), np.uint8, count) if found is None else found.astype(np.uint8)
-
-        parts = [_per_segment(slot, leaf, key, read) for leaf, _offset in _segments(slot)]
+        parts = [_per_segment(slot, leaf, key) for leaf, _offset in _segments(slot)]
         found = slot.tables[key] = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
     return found
+
+
+_SEGMENT_READERS = {"numbers": _segment_numbers, "codes": _segment_codes, "length-bytes": _segment_length_bytes}
 
 
 def postings_within(slot, fieldname, text, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,185 @@
+"""Each segment's tables are saved beside it (archive/search/whoosh_saved_tables.py): a new
+process answers from them without reading the columns, exactly as from the columns, and a
+file that is missing, damaged or out of date is read again, never believed."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+from archive.models import Speaker
+from archive.search import indexing
+from archive.search import whoosh_saved_tables as saved_tables
+from archive.search import whoosh_tables as tables
+from archive.search.service import SearchParams, search
+from archive.search.store import forget_searchers
+from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
+
+SEARCHES = [
+    SearchParams(q="sanctions"),
+    SearchParams(q="consequences", sort="newest"),
+    SearchParams(q="", sort="oldest"),
+    SearchParams(q="massive", kind="press-briefing"),
+]
+
+
+@pytest.fixture
+def archive(search_index):
+    blinken = speaker("Antony J. Blinken", "antony-j-blinken")
+    zelenskyy = speaker("Volodymyr Zelenskyy’s Office", "zelenskyy-office")
+    question = speaker("Question", "question", kind=Speaker.Kind.ROLE)
+    interview = transcript("On sanctions", datetime.date(2022, 1, 9), "interview", "sotu")
+    briefing = transcript("Department Press Briefing", datetime.date(2023, 3, 2), "press-briefing", "briefing")
+    add_turns(
+        interview,
+        (question, "What sanctions is the U.S. willing to impose?"),
+        (blinken, "There would be massive consequences for renewed aggression."),
+    )
+    add_turns(
+        briefing,
+        (zelenskyy, "The sanctions remain; the consequences are massive."),
+        (None, "Sanctions, sanctions and more sanctions."),
+    )
+    indexing.rebuild()
+    return search_index
+
+
+def answers():
+    found = []
+    for params in SEARCHES:
+        result = search(params)
+        facets = {name: [(f.value, f.count) for f in values] for name, values in result.facets.items()}
+        found.append((result.total, facets, [r.turn.pk for r in result.results]))
+    return found
+
+
+def saved_files(root):
+    return sorted(path for path in root.rglob(f"*.tables{saved_tables.FORMAT_VERSION}.*") if path.is_file())
+
+
+def current_segments(root):
+    from archive.search.backend import get_backend
+
+    _name, ix = get_backend().store.live_index()
+    with ix.reader() as reader:
+        return {leaf.segment().segment_id() for leaf, _offset in reader.leaf_readers()}
+
+
+def columns_must_not_be_read(monkeypatch):
+    def refuse(leaf, name):
+        raise AssertionError(f"read the column {name} of {leaf.segment()}")
+
+    monkeypatch.setattr(tables, "_SEGMENT_READERS", dict.fromkeys(tables._SEGMENT_READERS, refuse))
+
+
+def test_a_new_process_answers_from_the_tables_the_writer_saved_without_reading_a_column(archive, monkeypatch):
+    expected = answers()
+    files = saved_files(archive)
+    assert files, "the writer saved no table"
+    assert {path.name.split(".")[0] for path in files} == current_segments(archive)
+    forget_searchers()  # what a new process starts with
+    columns_must_not_be_read(monkeypatch)
+    assert answers() == expected
+    assert expected[0][0] == 4 and dict(expected[0][1]["speaker"])["zelenskyy-office"] == 1
+
+
+def test_a_new_segment_gets_its_tables_at_commit_and_a_merge_takes_the_old_ones_away(archive, monkeypatch):
+    from archive.search.backend import get_backend
+
+    later = transcript("Press Availability", datetime.date(2024, 5, 1), "press-availability", "later")
+    add_turns(later, (speaker("Antony J. Blinken", "antony-j-blinken"), "New sanctions today."))
+    indexing.index_transcripts([later.pk])
+    assert len(current_segments(archive)) > 1
+    assert {path.name.split(".")[0] for path in saved_files(archive)} == current_segments(archive)
+    expected = answers()
+    assert expected[0][0] == 5
+
+    get_backend().optimize()  # one segment: Whoosh deletes the merged ones' files with them
+    [merged] = current_segments(archive)
+    assert {path.name.split(".")[0] for path in saved_files(archive)} <= {merged}
+    forget_searchers()
+    assert answers() == expected  # the merged segment's tables, read and saved by this search
+    assert {path.name.split(".")[0] for path in saved_files(archive)} == {merged}
+    forget_searchers()
+    columns_must_not_be_read(monkeypatch)
+    assert answers() == expected
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another format"])
+def test_a_damaged_or_foreign_table_file_is_read_again_from_the_columns(archive, damage):
+    expected = answers()
+    for path in saved_files(archive):
+        data = path.read_bytes()
+        path.write_bytes({
+            "truncated": data[: len(data) // 2],
+            "garbage": b"\x93NUMPY not really" + data[40:],
+            "empty": b"",
+            "another format": data.replace(b"'descr': '<i8'", b"'descr': '<i4'", 1),
+        }[damage])
+    forget_searchers()
+    assert answers() == expected
+    # What the searches read again they saved again, whole; the writer mends the rest.
+    [speakers] = [path for path in saved_files(archive) if path.name.endswith(".codes.speaker")]
+    assert saved_tables.load_file(speakers)[1][1] == ["question", "antony-j-blinken", "zelenskyy-office", ""]
+    from archive.search.backend import get_backend
+
+    tables.save_segment_tables(get_backend().store.live_index()[1])
+    for path in saved_files(archive):
+        assert saved_tables.load_file(path)
+
+
+def test_a_table_saved_for_another_document_count_is_not_believed(archive):
+    path = saved_files(archive)[0]
+    saved_documents = saved_tables.load_file(path)[0]
+    with pytest.raises(saved_tables.NotThisSegment):
+        saved_tables.load_file(path, documents=saved_documents + 1)
+
+
+def test_an_index_folder_that_cannot_be_written_still_answers_from_the_columns(archive, monkeypatch):
+    expected = answers()
+    for path in saved_files(archive):
+        path.unlink()
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(saved_tables.os, "replace", read_only)
+    forget_searchers()
+    assert answers() == expected
+    assert saved_files(archive) == []
+    assert not [p for p in archive.rglob("*.partial")], "a temporary file was left behind"
+
+
+def test_each_kind_of_table_comes_back_as_it_was_saved(tmp_path):
+    class Storage:
+        folder = str(tmp_path)
+
+    class Segment:
+        @staticmethod
+        def make_filename(ext):
+            return f"MAIN_abc{ext}"
+
+    tables_by_key = {
+        ("numbers", "day"): np.array([738_000, 0, 2**40], dtype=np.int64),
+        ("length-bytes", "text"): np.array([3, 255, 0], dtype=np.uint8),
+        ("codes", "speaker"): (np.array([0, 1, 0], dtype=np.int32), ["antony-j-blinken", ""]),
+        ("codes", "kind"): (np.zeros(0, dtype=np.int32), []),
+        ("codes", "topics"): (np.array([0, 2, 2]), np.array([1, 0, 1], dtype=np.int32), ["Zelenskyy’s", "russia"]),
+    }
+    for key, table in tables_by_key.items():
+        saved_tables.save(Storage, Segment, key, table, documents=3)
+    for key, table in tables_by_key.items():
+        loaded = saved_tables.load(Storage, Segment, key, documents=3)
+        for got, want in zip(loaded if isinstance(table, tuple) else [loaded],
+                             table if isinstance(table, tuple) else [table]):
+            if isinstance(want, list):
+                assert got == want
+            else:
+                assert got.dtype == want.dtype and got.tolist() == want.tolist()
+                assert type(got) is np.ndarray
+        assert saved_tables.load(Storage, Segment, key, documents=4) is None
+    # A label numpy could not keep exactly is not saved at all.
+    saved_tables.save(Storage, Segment, ("codes", "year"), (np.zeros(1, np.int32), ["2022\0"]), documents=1)
+    assert saved_tables.load(Storage, Segment, ("codes", "year"), documents=1) is None
