@@ -104,6 +104,28 @@ def memory_report() -> None:
         print(f"{stat.size / 2**20:8.1f} MB {stat.count:>10,} blocks  {frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
 
 
+def resident() -> str:
+    """This process's resident memory: its own (heap, arrays) and pages of mapped files
+    (the index and saved tables, shared by every process that maps them)."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    mb = {key: int(status[key].split()[0]) / 1024 for key in ("VmRSS", "RssAnon", "RssFile", "VmHWM") if key in status}
+    return (f"resident {mb.get('VmRSS', 0):.0f} MB (own {mb.get('RssAnon', 0):.0f} MB, mapped files "
+            f"{mb.get('RssFile', 0):.0f} MB; peak {mb.get('VmHWM', 0):.0f} MB)")
+
+
+def first_searches(workdir: Path, processes: int) -> None:
+    """The first search of each of ``processes`` new processes, one after another."""
+    import subprocess
+
+    times = []
+    for _ in range(processes):
+        output = subprocess.run([sys.executable, __file__, str(workdir), "--first-only"], check=True,
+                                capture_output=True, text=True).stdout
+        print(output.strip())
+        times.append(float(output.split("first search: ")[1].split(" ms")[0]))
+    print(f"first search of a new process, median of {processes}: {statistics.median(times):.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdir", nargs="?", help="A folder built with --build.")
@@ -118,6 +140,9 @@ def main() -> None:
         "--memory", action="store_true",
         help="Trace allocations over the first search and the mix: what the process keeps, by line.",
     )
+    parser.add_argument("--first", type=int, metavar="N",
+                        help="Time the first search of N new processes (median), and their memory.")
+    parser.add_argument("--first-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--after-ingest", action="store_true",
         help="Then ingest one new transcript (it stays in the archive) and time each search once more.",
@@ -132,6 +157,9 @@ def main() -> None:
         return
     if not args.workdir:
         parser.error("give the archive's folder, or --build DIR")
+    if args.first:
+        first_searches(Path(args.workdir), args.first)
+        return
     configure(Path(args.workdir))
     from archive.search.service import search
 
@@ -141,7 +169,9 @@ def main() -> None:
     if args.memory:
         tracemalloc.start()
     elapsed, _ = timed(search, search_params({"q": "first search"}))
-    print(f"first search: {elapsed * 1000:.0f} ms")
+    print(f"first search: {elapsed * 1000:.0f} ms; {resident()}")
+    if args.first_only:
+        return
 
     if args.profile:
         profiler = cProfile.Profile()
@@ -159,6 +189,7 @@ def main() -> None:
         search(search_params(case.params))  # tables a kind needs are built once per searcher
         samples[case.kind].extend(timed(search, search_params(case.params))[0] for _ in range(args.repeat))
     table(samples)
+    print(f"after the mix: {resident()}")
     if args.memory:
         memory_report()
 

@@ -219,7 +219,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def optimize(self):
         self._ready()
         with self.store.write_lock():
-            self.store.live_index(holding_lock=True)[1].optimize()
+            ix = self.store.live_index(holding_lock=True)[1]
+            ix.optimize()
+            _save_tables(ix)
 
     # -- keeping in step with the database (see indexing.py) -----------------------------------
 

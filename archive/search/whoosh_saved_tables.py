@@ -45,6 +45,11 @@ def _path(storage, segment, key: tuple[str, str]) -> Path | None:
     return Path(folder) / segment.make_filename(f".tables{FORMAT_VERSION}.{kind}.{name}")
 
 
+def exists(storage, segment, key: tuple[str, str]) -> bool:
+    path = _path(storage, segment, key)
+    return path is not None and path.exists()
+
+
 class NotThisSegment(ValueError):
     """The file is not a complete table of a segment of this many documents."""
 

@@ -78,7 +78,10 @@ def save_segment_tables(ix) -> None:
         for leaf, _offset in reader.leaf_readers():
             if leaf.doc_count_all():
                 for key in segment_table_keys(leaf.schema):
-                    _saved_or_read(ix.storage, leaf, key)
+                    # A file there is trusted here; a search that finds it damaged reads again.
+                    if not saved_tables.exists(ix.storage, leaf.segment(), key):
+                        found = _SEGMENT_READERS[key[0]](leaf, key[1])
+                        saved_tables.save(ix.storage, leaf.segment(), key, found, leaf.doc_count_all())
 
 
 def segment_table_keys(schema) -> list[tuple[str, str]]:
