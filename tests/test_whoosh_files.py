@@ -112,3 +112,22 @@ def test_bytes_columns_coded_in_numpy_equal_coding_them_one_by_one(tmp_path, mon
         joined = list(leaf.column_reader("topics", translate=True))
         assert pairs == sorted((n, t) for n, value in enumerate(joined) for t in value.split())
         assert names == list(dict.fromkeys(t for value in joined for t in value.split()))
+
+
+def test_months_computed_in_numpy_equal_the_calendars_months():
+    import datetime
+
+    import numpy as np
+
+    from archive.search.whoosh_tables import _month_codes
+
+    dates = [datetime.date(1, 1, 1), datetime.date(1969, 12, 31), datetime.date(1970, 1, 1),
+             datetime.date(2022, 1, 9), datetime.date(2022, 1, 31), datetime.date(9999, 12, 31)]
+    days = np.array([0] + [d.toordinal() for d in dates] + [0, dates[3].toordinal()], dtype=np.int64)
+    codes, labels = _month_codes(days)
+    assert labels == ["", "0001-01", "1969-12", "1970-01", "2022-01", "9999-12"]
+    assert [labels[c] for c in codes] == ["", "0001-01", "1969-12", "1970-01", "2022-01", "2022-01", "9999-12", "",
+                                         "2022-01"]
+    codes, labels = _month_codes(days[1:3])
+    assert labels == ["0001-01", "1969-12"] and codes.tolist() == [0, 1]
+    assert _month_codes(np.zeros(0, dtype=np.int64))[1] == []

@@ -266,9 +266,24 @@ def _pairs_of_combinations(codes: np.ndarray, combinations: list[bytes]):
     return np.concatenate(owners).astype(DOCNUM), pairs, list(values)
 
 
-def _month_of(day: int) -> str:
-    date = datetime.date.fromordinal(day)
-    return f"{date.year:04d}-{date.month:02d}"
+def _month_codes(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each document's month ("YYYY-MM"; "" when undated, day 0) as a code, the months
+    numbered in order, "" first. The distinct days (a few thousand) are found by counting,
+    not sorting, and each day's code is looked up by its number: sorting a million days
+    took 50 ms of a new process's first search."""
+    if not len(days):
+        return np.zeros(0, dtype=np.int32), []
+    present = np.flatnonzero(np.bincount(days))  # ordinals are below 3,652,060 (year 9999)
+    undated = int(present[0] == 0)
+    labels: list[str] = [""] * undated
+    lookup = np.zeros(int(present[-1]) + 1, dtype=np.int32)
+    for day in present[undated:].tolist():
+        date = datetime.date.fromordinal(day)
+        label = f"{date.year:04d}-{date.month:02d}"
+        if labels[-1:] != [label]:
+            labels.append(label)
+        lookup[day] = len(labels) - 1
+    return lookup[days], labels
 
 
 def _segment_codes(leaf, name):
@@ -299,10 +314,7 @@ def _facet_codes(slot, name):
     if found is not None:
         return found
     if name == "month":
-        days = number_column(slot, "day")
-        distinct = np.unique(days)
-        month_codes, labels = _codes([_month_of(int(d)) if d else "" for d in distinct])
-        found = (month_codes[np.searchsorted(distinct, days)], labels)
+        found = _month_codes(number_column(slot, "day"))
     elif name in MULTI_VALUED:
         segments = _segments(slot)
         parts = [_per_segment(slot, leaf, key) for leaf, _offset in segments]
