@@ -171,6 +171,7 @@ def main() -> None:
     mix = cases()
     if args.kinds:
         mix = [c for c in mix if c.kind in args.kinds.split(",")]
+    print(f"before the first search: {resident()}")
     if args.memory:
         tracemalloc.start()
     elapsed, _ = timed(search, search_params({"q": "first search"}))

@@ -2,7 +2,9 @@
 
 A search's matching documents are a sorted numpy array of global document numbers; facet
 counts, date ranges and date orders are then one vectorised pass over arrays read once per
-searcher (``SearcherSlot.tables``, dropped whenever the searcher changes).
+searcher (``SearcherSlot.tables``, dropped whenever the searcher changes). They are put
+together from each segment's part, which is kept for the process's life and saved in a file
+beside the segment (``whoosh_saved_tables``), so that no other process reads it again.
 """
 
 from __future__ import annotations
@@ -65,9 +67,12 @@ def _per_segment(slot, leaf, key):
 
 def _saved_or_read(storage, leaf, key):
     found = saved_tables.load(storage, leaf.segment(), key, leaf.doc_count_all())
-    if found is None:
-        found = _SEGMENT_READERS[key[0]](leaf, key[1])
-        saved_tables.save(storage, leaf.segment(), key, found, leaf.doc_count_all())
+    return _read_and_save(storage, leaf, key) if found is None else found
+
+
+def _read_and_save(storage, leaf, key):
+    found = _SEGMENT_READERS[key[0]](leaf, key[1])
+    saved_tables.save(storage, leaf.segment(), key, found, leaf.doc_count_all())
     return found
 
 
@@ -80,8 +85,7 @@ def save_segment_tables(ix) -> None:
                 for key in segment_table_keys(leaf.schema):
                     # A file there is trusted here; a search that finds it damaged reads again.
                     if not saved_tables.exists(ix.storage, leaf.segment(), key):
-                        found = _SEGMENT_READERS[key[0]](leaf, key[1])
-                        saved_tables.save(ix.storage, leaf.segment(), key, found, leaf.doc_count_all())
+                        _read_and_save(ix.storage, leaf, key)
 
 
 def segment_table_keys(schema) -> list[tuple[str, str]]:
