@@ -114,6 +114,11 @@ def resident() -> str:
             f"{mb.get('RssFile', 0):.0f} MB; peak {mb.get('VmHWM', 0):.0f} MB)")
 
 
+def first_search(search) -> None:
+    elapsed, _ = timed(search, search_params({"q": "first search"}))
+    print(f"first search: {elapsed * 1000:.0f} ms; {resident()}")
+
+
 def first_searches(workdir: Path, processes: int) -> None:
     """The first search of each of ``processes`` new processes, one after another."""
     import subprocess
@@ -165,8 +170,7 @@ def main() -> None:
     from archive.search.service import search
 
     if args.first_only:  # nothing before the first search but what a web process does
-        elapsed, _ = timed(search, search_params({"q": "first search"}))
-        print(f"first search: {elapsed * 1000:.0f} ms; {resident()}")
+        first_search(search)
         return
     mix = cases()
     if args.kinds:
@@ -174,8 +178,7 @@ def main() -> None:
     print(f"before the first search: {resident()}")
     if args.memory:
         tracemalloc.start()
-    elapsed, _ = timed(search, search_params({"q": "first search"}))
-    print(f"first search: {elapsed * 1000:.0f} ms; {resident()}")
+    first_search(search)
 
     if args.profile:
         profiler = cProfile.Profile()
