@@ -206,3 +206,23 @@ def test_production_serves_the_archive_with_gunicorn(tmp_path):
     access = [json.loads(line) for line in lines if line.startswith("{") and '"logger": "archive.access"' in line]
     assert {"method": "GET", "path": "/api/search/", "status": 200}.items() <= access[-1].items()
     assert "Booting worker" in "\n".join(lines)
+
+
+def test_a_web_process_is_prepared_before_its_first_request():
+    """What archive.wsgi does in gunicorn's master: every template of the project compiled
+    and the table reverse() reads built, so that no worker's first page pays for them."""
+    from django.template import engines
+    from django.urls import clear_url_caches, get_resolver
+
+    from archive.web_process import compile_templates, prepare
+
+    (loader,) = engines["django"].engine.template_loaders
+    loader.reset()
+    clear_url_caches()
+    assert not get_resolver()._populated
+    prepare()
+    assert get_resolver()._populated
+    cached = set(loader.get_template_cache)
+    assert {"search/search.html", "search/_result.html", "archive/turn_detail.html", "base.html"} <= cached
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    assert compile_templates() == len([p for p in templates.rglob("*") if p.suffix in (".html", ".xml", ".txt")])

@@ -35,6 +35,8 @@ POSITION_SPAN = 1 << 24
 FEW_OF_A_BLOCK = 8
 _EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 _EMPTY_WEIGHTS = np.zeros(0)
+# Blocks holding their documents' stored positions until the search that read them ends.
+_HOLDING_VALUES: list[_Block] = []
 
 
 class SegmentTerm:
@@ -71,7 +73,8 @@ class SegmentTerm:
         other.move_to(self.offset)
         for mine, theirs in zip(self.blocks, other.blocks):
             if mine.ids is None and theirs.ids is not None:
-                for name in ("ids", "weights", "values", "keys", "counts", "some"):
+                # Not the stored positions: held only by the search that read them.
+                for name in ("ids", "weights", "keys", "counts", "some"):
                     setattr(mine, name, getattr(theirs, name))
         self.nbytes = sum(b.nbytes for b in self.blocks)
 
@@ -91,20 +94,44 @@ class _Block:
     def decode(self) -> None:
         if self.ids is not None:
             return
-        start, end, compressed, count = self.where
-        raw = self.owner.postfile.get(start, end - start)
-        data = pickle.loads(zlib.decompress(raw) if compressed else raw)
+        data = self._read()
         self.ids = np.cumsum(np.asarray(data[0], dtype=DOCNUM)) + self.owner.offset
-        self.weights = _block_weights(data[1], count)
-        self.values = data[2] if self.owner.values else None
+        self.weights = _block_weights(data[1], self.where[3])
+        self._hold_values(data[2])
         self.owner.nbytes += self.nbytes
+
+    def _read(self):
+        start, end, compressed, _count = self.where
+        raw = self.owner.postfile.get(start, end - start)
+        return pickle.loads(zlib.decompress(raw) if compressed else raw)
+
+    def _hold_values(self, values) -> None:
+        """Keep the stored positions of each document until this search ends: kept longer,
+        their millions of small objects were most of what a worker held, and a later
+        search reads them again from the (mapped) file in the rare case it needs them."""
+        if self.owner.values:
+            self.values = values
+            _HOLDING_VALUES.append(self)
+
+    def stored_values(self) -> list:
+        """Each document's stored positions, read again if they were let go."""
+        if self.values is None:
+            self._hold_values(self._read()[2])
+            self.owner.nbytes += 64 * len(self.values)
+        return self.values
+
+    def let_values_go(self) -> None:
+        if self.values is not None and self.where is not None:
+            self.owner.nbytes -= 64 * len(self.values)
+            self.values = None
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """(every place of the word in the block's documents as keys, places per document)."""
         if self.keys is None:
             self.decode()
+            values = self.stored_values()
             before = self.nbytes
-            self.keys, self.counts = _position_keys(self.ids, self.values)
+            self.keys, self.counts = _position_keys(self.ids, values)
             self.values = self.some = None  # the stored form is not needed again
             self.owner.nbytes += self.nbytes - before
         return self.keys, self.counts
@@ -120,7 +147,7 @@ class _Block:
             for i in chosen.tolist():
                 keys = self.some.get(i)
                 if keys is None:
-                    keys = self.some[i] = _position_keys(self.ids[i : i + 1], [self.values[i]])[0]
+                    keys = self.some[i] = _position_keys(self.ids[i : i + 1], [self.stored_values()[i]])[0]
                     self.owner.nbytes += keys.nbytes + 64
                 found.append(keys)
             return np.concatenate(found)
@@ -300,7 +327,10 @@ def has_positions(slot, fieldname) -> bool:
 def forget_beyond_budget(slot) -> None:
     """After a search: forget the least recently used terms' postings until the rest fit in
     ARCHIVE_SEARCH_CACHE_MB (never during a search, so that one search never decodes a term
-    twice). Segments merged away are forgotten when the searcher changes (``store``)."""
+    twice). Segments merged away are forgotten when the searcher changes (``store``). The
+    stored positions this search read are let go whatever the budget (``_Block.stored_values``)."""
+    while _HOLDING_VALUES:
+        _HOLDING_VALUES.pop().let_values_go()
     searched = slot.tables.get("postings", {})
     kept = slot.decoded
     for key in slot.tables.pop("postings-used", ()):
