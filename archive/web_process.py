@@ -22,13 +22,10 @@ def prepare() -> None:
     compile_templates()
 
 
-def compile_templates() -> int:
-    """Compile the project's templates into the template loader's cache; returns how many."""
+def compile_templates() -> None:
+    """Compile the project's templates into the template loader's cache."""
     engine = engines["django"]
-    compiled = 0
     for folder in (Path(d) for options in settings.TEMPLATES for d in options.get("DIRS", ())):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".html", ".xml", ".txt"):
                 engine.get_template(path.relative_to(folder).as_posix())
-                compiled += 1
-    return compiled

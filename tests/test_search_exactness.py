@@ -213,7 +213,7 @@ def test_stored_positions_are_let_go_after_each_search_and_read_again_for_a_phra
     from archive.search.store import _slot
 
     slot = _slot(get_backend().store.root)
-    words_first = _answer(parse("our allies agree"), "newest", end=500)
+    _answer(parse("our allies agree"), "newest", end=500)
     blocks = [b for key, part in slot.decoded.items() if key[2] in ("alli", "agre") for b in part.blocks]
     read = [b for b in blocks if b.where]  # blocks of the postings file, not kept with the term
     assert read and all(b.ids is not None and b.values is None and b.keys is None for b in read)
@@ -222,7 +222,6 @@ def test_stored_positions_are_let_go_after_each_search_and_read_again_for_a_phra
     hits = get_backend().search_documents(phrase, Filters(), "newest", 0, len(many_turns), ())
     assert expected and sorted(int(s["django_id"]) for s, _ in hits.page) == expected
     assert all(b.values is None for b in blocks)  # let go again once the phrase search ended
-    assert words_first[0] >= len(expected)
 
 
 def test_a_block_is_read_when_its_first_or_last_document_is_asked_for():

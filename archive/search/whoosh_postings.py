@@ -116,14 +116,17 @@ class _Block:
     def stored_values(self) -> list:
         """Each document's stored positions, read again if they were let go."""
         if self.values is None:
+            before = self.nbytes
             self._hold_values(self._read()[2])
-            self.owner.nbytes += 64 * len(self.values)
+            self.owner.nbytes += self.nbytes - before
         return self.values
 
     def let_values_go(self) -> None:
+        # A block kept inline with its term has no place in the file to read them again from.
         if self.values is not None and self.where is not None:
-            self.owner.nbytes -= 64 * len(self.values)
+            before = self.nbytes
             self.values = None
+            self.owner.nbytes += self.nbytes - before
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """(every place of the word in the block's documents as keys, places per document)."""
