@@ -8,8 +8,8 @@ import datetime
 import numpy as np
 import pytest
 
-from archive.models import Speaker
-from archive.search import indexing
+from archive.models import Speaker, Transcript
+from archive.search import indexing, whoosh_postings
 from archive.search import whoosh_saved_tables as saved_tables
 from archive.search import whoosh_tables as tables
 from archive.search.service import SearchParams, search
@@ -195,3 +195,118 @@ def test_each_kind_of_table_comes_back_as_it_was_saved(tmp_path):
     # A label numpy could not keep exactly is not saved at all.
     saved_tables.save(Storage, Segment, ("codes", "year"), (np.zeros(1, np.int32), ["2022\0"]), documents=1)
     assert saved_tables.load(Storage, Segment, ("codes", "year"), documents=1) is None
+
+
+# -- the frequent terms' postings ------------------------------------------------------------
+
+FIELDS_WITH_POSITIONS = ("text", "text_exact", "speaker_name", "title")
+
+
+def whoosh_postings_of(leaf, fieldname, text):
+    """(document numbers, each one's places) of a term in a segment, as Whoosh's own
+    matcher reads them, deleted documents included."""
+    fmt = leaf.schema[fieldname].format
+    matcher = leaf._terms.matcher(fieldname, leaf.schema[fieldname].to_bytes(text), fmt)
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), fmt.decode_positions(matcher.value())))
+        matcher.next()
+    return found
+
+
+def saved_postings_of(table, text):
+    texts, starts, place_starts, ids, counts, places = table
+    n = texts.index(text)
+    term_ids, term_counts = ids[starts[n] : starts[n + 1]], counts[starts[n] : starts[n + 1]]
+    term_places = places[place_starts[n] : place_starts[n + 1]].tolist()
+    ends = np.cumsum(term_counts).tolist()
+    return [(int(d), term_places[end - c : end]) for d, c, end in zip(term_ids, term_counts.tolist(), ends)]
+
+
+def test_the_writer_saves_the_frequent_terms_postings_exactly_as_whoosh_holds_them(archive, monkeypatch):
+    """Read back from the saved file, each term of 2 postings or more has the document
+    numbers and places Whoosh's matcher gives; the same table is made again from Whoosh's
+    blocks (for segments the writer did not save), and deleted documents are kept in it."""
+    from archive.search.backend import get_backend
+
+    monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 2)
+    indexing.rebuild()
+    correction = Transcript.objects.get(slug="briefing").turns.order_by("position").first()
+    correction.text = "The sanctions remain, and the sanctions bite."
+    correction.save()
+    indexing.index_transcripts([correction.transcript_id])  # deletes a document of the first segment
+
+    _name, ix = get_backend().store.live_index()
+    checked = set()
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _offset in reader.leaf_readers()]
+        assert len(leaves) == 2 and leaves[0].has_deletions()
+        for leaf in leaves:
+            for fieldname in FIELDS_WITH_POSITIONS:
+                key = ("postings", fieldname)
+                table = saved_tables.load(ix.storage, leaf.segment(), key, leaf.doc_count_all())
+                frequent = [t.decode() for t, info in leaf.iter_field(fieldname) if info.doc_frequency() >= 2]
+                assert table[0] == frequent
+                for text in frequent:
+                    assert saved_postings_of(table, text) == whoosh_postings_of(leaf, fieldname, text), text
+                    checked.add((fieldname, text))
+                from_blocks = whoosh_postings.FrequentPostings()
+                for text in frequent:
+                    from_blocks.add_from_blocks(leaf, fieldname, text.encode())
+                again = from_blocks.table(fieldname)
+                assert again[0] == table[0]
+                assert all(a.tolist() == b.tolist() for a, b in zip(again[1:], table[1:]))
+    assert {("text", "sanction"), ("text_exact", "sanctions"), ("title", "press")} <= checked
+
+
+def test_an_index_written_without_saved_postings_gets_them_at_its_next_commit(archive, monkeypatch):
+    monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 2)
+    expected = answers()
+    for path in saved_files(archive):
+        if ".postings." in path.name:  # as an index written before they were saved
+            path.unlink()
+    later = transcript("Press Availability", datetime.date(2024, 5, 1), "press-availability", "later")
+    add_turns(later, (speaker("Antony J. Blinken", "antony-j-blinken"), "New sanctions today."))
+    indexing.index_transcripts([later.pk])
+    postings_files = [path for path in saved_files(archive) if path.name.endswith(".postings.text")]
+    assert {path.name.split(".")[0] for path in postings_files} == current_segments(archive)
+    forget_searchers()
+    reading = whoosh_postings._Block._read
+    read = []
+    monkeypatch.setattr(whoosh_postings._Block, "_read", lambda block: read.append(block.owner.key) or reading(block))
+    # Words of the first segment only, two turns each: from its saved arrays.
+    found = search(SearchParams(q="massive consequences"))
+    assert found.total == 2 and not read
+    # Of the words of each field with positions, only those found once in the new segment
+    # ("sanctions") are read from Whoosh's blocks.
+    again = answers()
+    assert {key[2] for key in read if key[1] in FIELDS_WITH_POSITIONS} == {"sanction", "sanctions"}
+    assert [again[1], again[3]] == [expected[1], expected[3]]
+    assert [again[0][0], again[2][0]] == [expected[0][0] + 1, expected[2][0] + 1]  # and the new turn
+
+
+def test_a_damaged_postings_file_is_not_believed(archive, monkeypatch):
+    monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 2)
+    indexing.rebuild()
+    expected = answers()
+    damaged = [path for path in saved_files(archive) if ".postings." in path.name]
+    assert damaged
+    for path in damaged:
+        path.write_bytes(path.read_bytes()[:-3])
+    forget_searchers()
+    assert answers() == expected
+
+
+def test_stored_positions_of_every_shape_are_read_as_whoosh_reads_them():
+    from whoosh.formats import Positions
+
+    encode = Positions().encode
+    lists = [[0], [5], [255], [256], [65_535], [65_536], [3_000_000], [1, 2, 3], [0, 255, 256],
+             [7, 70_000], list(range(0, 600, 2)), [4, 9]]
+    values = [encode(places) for places in lists]
+    values += [value[:-1] for value in values]  # Whoosh's blocks may drop the pickle's final "."
+    counts, places = whoosh_postings._stored_places(values)
+    assert counts.tolist() == [len(p) for p in lists] * 2
+    assert places.tolist() == [place for p in lists for place in p] * 2
+    with pytest.raises(ValueError):
+        whoosh_postings._stored_places([encode([1, 2])[:4] + encode([1])[4:]])  # a count that lies

@@ -9,7 +9,8 @@ import pytest
 
 from archive.models import Speaker, Topic, Transcript
 from archive.search import backend as whoosh_backend
-from archive.search import indexing
+from archive.search import indexing, whoosh_postings
+from archive.search import whoosh_saved_tables as saved_tables
 from archive.search.analysis import words
 from archive.search.backend import get_backend
 from archive.search.engine import FACET_FIELDS, Filters
@@ -27,8 +28,16 @@ VOCABULARY = (
 SORTS = ("relevance", "newest", "oldest")
 
 
-@pytest.fixture
-def many_turns(search_index):
+@pytest.fixture(params=["blocks", "saved"])
+def many_turns(request, search_index, monkeypatch):
+    """~500 turns in two segments; with "saved", their frequent terms' postings are saved
+    beside the segments as arrays (a term of 16 postings counts as frequent here, and a
+    saved term's blocks hold 8), and searches read those instead of Whoosh's blocks."""
+    if request.param == "saved":
+        monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 16)
+        monkeypatch.setattr(whoosh_postings, "SAVED_BLOCK", 8)
+    else:
+        monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 10**9)
     rng = random.Random(20261201)
     people = [speaker(name) for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing")]
     people.append(speaker("Question", "question", kind=Speaker.Kind.ROLE))
@@ -58,7 +67,21 @@ def many_turns(search_index):
     indexing.rebuild()
     # A second segment, written after the first: document numbers there start further on.
     indexing.index_transcripts(fill(25, 100))
+    saved = _saved_terms()
+    assert len(saved) > 20 if request.param == "saved" else not saved
     return texts
+
+
+def _saved_terms():
+    """(segment id, field, text) of every term whose postings are saved beside its segment."""
+    found = set()
+    _name, ix = get_backend().store.live_index()
+    with ix.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            for fieldname in ("text", "text_exact", "speaker_name", "title"):
+                saved = saved_tables.load(ix.storage, leaf.segment(), ("postings", fieldname), leaf.doc_count_all())
+                found |= {(leaf.segment().segid, fieldname, text) for text in (saved[0] if saved else ())}
+    return found
 
 
 def _phrase_in(text, query_words) -> bool:
@@ -207,6 +230,37 @@ def test_decoded_postings_stay_within_the_budget_and_go_with_the_searcher(many_t
     assert _answer(parse("allies"), "newest", end=500)[0] == 2 + sum(1 for t in many_turns.values() if "allies" in t.lower())
 
 
+@pytest.mark.parametrize("many_turns", ["saved"], indirect=True)
+def test_saved_terms_are_searched_without_reading_a_whoosh_block(many_turns, monkeypatch, settings):
+    """Each search reads a saved term from its mapped arrays, cold or warm; a term that is
+    not saved is read from Whoosh's blocks, and the answers are those of the texts."""
+    read = []
+    original = whoosh_postings._Block._read
+
+    def reading(block):
+        read.append(block.owner.key)
+        return original(block)
+
+    monkeypatch.setattr(whoosh_postings._Block, "_read", reading)
+    # A third segment, too small for any of its terms to be saved.
+    record = transcript("Later", datetime.date(2021, 6, 1))
+    add_turns(record, (speaker("Ada Lovelace"), "Our allies agree."), (speaker("Alan Turing"), "Allies agree."))
+    indexing.index_transcripts([record.pk])
+    many_turns.update({turn.pk: turn.text for turn in record.turns.all()})
+    saved = _saved_terms()
+    assert {fieldname_text for *_segment, fieldname_text in saved} >= {"the", "alli"}
+    settings.ARCHIVE_SEARCH_CACHE_MB = 0
+    for q in ('"we are going to"', "the allies -china", "talks OR allies", "we are going to talk about"):
+        _answer(parse(q), "relevance", end=500)
+    assert ("text", "alli") in {key[1:] for key in read}  # the third segment's, from its blocks
+    assert not set(read) & saved
+    phrase = parse('"our allies agree"')
+    expected = sorted(pk for pk, text in many_turns.items() if _phrase_in(text, phrase.groups[0][0].words))
+    hits = get_backend().search_documents(phrase, Filters(), "newest", 0, len(many_turns), ())
+    assert expected and sorted(int(s["django_id"]) for s, _ in hits.page) == expected
+
+
+@pytest.mark.parametrize("many_turns", ["blocks"], indirect=True)
 def test_stored_positions_are_let_go_after_each_search_and_read_again_for_a_phrase(many_turns):
     """A worker keeps a term's decoded document numbers, not its stored positions (millions
     of small objects at size): a phrase of words searched before reads them again."""

@@ -15,6 +15,14 @@ decoded (moved to their new document numbers if the segments before them changed
 
 Only blocks holding a document the search asks about are decoded: a phrase's common
 words are read in the few blocks where its rare word is.
+
+The frequent terms of a segment (``SAVED_FROM`` postings or more: "the", "going", "russia")
+are what a search of common words decodes by the tens of thousands of blocks — over five
+seconds for "to be or not to be" at a million turns, most of it unpickling positions. So
+they are also saved beside the segment when the writer commits it, as flat arrays of
+document numbers, position counts and positions (``save_frequent_postings``, in
+``whoosh_saved_tables``' files), and a search maps those instead of reading Whoosh's blocks:
+the pages are the kernel's, shared by every process, and "decoding" is one numpy operation.
 """
 
 from __future__ import annotations
@@ -26,13 +34,18 @@ import numpy as np
 from django.conf import settings
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
+
+from archive.search import whoosh_saved_tables as saved_tables
 
 DOCNUM = np.int64
 # A word's place in a document as one number: document number * POSITION_SPAN + position.
 POSITION_SPAN = 1 << 24
 # Below one document in this many of a block, only those documents' positions are decoded.
 FEW_OF_A_BLOCK = 8
+# A term with this many postings in a segment has them saved beside it.
+SAVED_FROM = 1024
+# Postings per block of a saved term: its blocks only narrow what a search reads.
+SAVED_BLOCK = 1024
 _EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 _EMPTY_WEIGHTS = np.zeros(0)
 # Blocks holding their documents' stored positions until the search that read them ends.
@@ -82,17 +95,26 @@ class SegmentTerm:
 class _Block:
     """One postings block: where its data is, and what has been decoded of it."""
 
-    __slots__ = ("owner", "first", "last", "where", "ids", "weights", "values", "keys", "counts", "some")
+    __slots__ = ("owner", "first", "last", "where", "saved", "ids", "weights", "values", "keys", "counts", "some")
 
-    def __init__(self, owner: SegmentTerm, first: int, last: int, where):
+    def __init__(self, owner: SegmentTerm, first: int, last: int, where, saved=None):
         self.owner = owner
         self.first, self.last = first, last  # global document numbers it may hold
         self.where = where  # (start, end, compressed, postings) in the postings file
+        # Or, for a saved term: (segment document numbers, position counts, positions), mapped.
+        self.saved = saved
         self.ids = self.weights = self.values = self.keys = self.counts = None
         self.some = None  # positions decoded for a few of its documents: {index: keys}
 
     def decode(self) -> None:
         if self.ids is not None:
+            return
+        if self.saved is not None:
+            local, counts, _places = self.saved
+            self.ids = local.astype(DOCNUM) + self.owner.offset
+            # Whoosh's weight of a word in a document is its number of places there.
+            self.weights = counts.astype(np.float64)
+            self.owner.nbytes += self.nbytes
             return
         data = self._read()
         self.ids = np.cumsum(np.asarray(data[0], dtype=DOCNUM)) + self.owner.offset
@@ -130,7 +152,13 @@ class _Block:
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """(every place of the word in the block's documents as keys, places per document)."""
-        if self.keys is None:
+        if self.keys is None and self.saved is not None:
+            self.decode()
+            _local, counts, places = self.saved
+            self.counts = counts.astype(np.int64)
+            self.keys = np.repeat(self.ids * POSITION_SPAN, self.counts) + places
+            self.owner.nbytes += self.keys.nbytes + self.counts.nbytes
+        elif self.keys is None:
             self.decode()
             values = self.stored_values()
             before = self.nbytes
@@ -143,7 +171,7 @@ class _Block:
         """The keys of the places in the block's documents at indexes ``chosen``: from the
         whole block's decoded positions, or, while few of its documents were asked for,
         from those documents' alone (a block's other documents may never be asked for)."""
-        if self.keys is None and len(chosen) * FEW_OF_A_BLOCK < len(self.ids):
+        if self.keys is None and self.saved is None and len(chosen) * FEW_OF_A_BLOCK < len(self.ids):
             if self.some is None:
                 self.some = {}
             found = []
@@ -265,9 +293,9 @@ def _postfile(leaf):
 def _segment_term(leaf, offset: int, fieldname: str, text: str, values: bool) -> SegmentTerm:
     """Every block of one term in one segment, with nothing decoded yet."""
     part = SegmentTerm(_postfile(leaf), offset, values)
-    matcher = leaf.postings(fieldname, text)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
+    # Whoosh's own matcher of the term, deleted documents included: ``leaf.postings`` would
+    # wrap it in one that has already skipped the deleted documents it starts with.
+    matcher = leaf._terms.matcher(fieldname, leaf._text_to_bytes(fieldname, text), leaf.schema[fieldname].format)
     first = offset
     if isinstance(matcher, W3LeafMatcher):
         # Only the headers are read here: each block's end, compression and size.
@@ -295,6 +323,40 @@ def _segment_term(leaf, offset: int, fieldname: str, text: str, values: bool) ->
     return part
 
 
+def _saved_segment_term(leaf, offset: int, saved, index: int) -> SegmentTerm:
+    """One saved term's postings in one segment, as blocks of views into the mapped arrays."""
+    _labels, starts, place_starts, ids, counts, places = saved
+    part = SegmentTerm(_postfile(leaf), offset, True)
+    low, high = int(starts[index]), int(starts[index + 1])
+    term_ids, term_counts = ids[low:high], counts[low:high]
+    # Where each posting's places end, from the term's first place.
+    ends = np.cumsum(term_counts, dtype=np.int64)
+    first_place = int(place_starts[index])
+    for start in range(0, high - low, SAVED_BLOCK):
+        end = min(start + SAVED_BLOCK, high - low)
+        place_low = first_place + (int(ends[start - 1]) if start else 0)
+        place_high = first_place + int(ends[end - 1])
+        view = (term_ids[start:end], term_counts[start:end], places[place_low:place_high])
+        part.blocks.append(_Block(part, offset + int(term_ids[start]), offset + int(term_ids[end - 1]), None, view))
+    part.postings = high - low
+    return part
+
+
+def saved_postings(slot, leaf, fieldname: str):
+    """The saved frequent terms of one segment's field: ({text: index}, *arrays), or None."""
+    key = (leaf.segment().segid, ("postings", fieldname))
+    found = slot.segment_tables.get(key)
+    if found is None and key not in slot.tables.setdefault("no-saved-postings", set()):
+        loaded = saved_tables.load(slot.index.storage, leaf.segment(), key[1], leaf.doc_count_all())
+        if loaded is None:
+            # Looked for again by the next searcher: the writer may save it meanwhile.
+            slot.tables["no-saved-postings"].add(key)
+        else:
+            labels, *arrays = loaded
+            found = slot.segment_tables[key] = ({text: n for n, text in enumerate(labels)}, *arrays)
+    return found
+
+
 def term(slot, fieldname: str, text: str) -> TermPostings:
     """The term's postings in this searcher's segments, decoded where searches asked."""
     searched = slot.tables.setdefault("postings", {})
@@ -309,7 +371,12 @@ def term(slot, fieldname: str, text: str) -> TermPostings:
             kept_key = (leaf.segment().segid, fieldname, text)
             part = slot.decoded.get(kept_key)
             if part is None or part.postfile is not _postfile(leaf):
-                fresh = _segment_term(leaf, offset, fieldname, text, values)
+                saved = saved_postings(slot, leaf, fieldname) if values else None
+                index = saved[0].get(text) if saved is not None else None
+                if index is None:
+                    fresh = _segment_term(leaf, offset, fieldname, text, values)
+                else:
+                    fresh = _saved_segment_term(leaf, offset, saved, index)
                 if part is not None:
                     fresh.take_decoded(part)
                 fresh.key = kept_key
@@ -350,3 +417,140 @@ def forget_beyond_budget(slot) -> None:
             total -= dropped.nbytes
     if not kept:
         searched.clear()
+
+
+def save_frequent_postings(storage, leaf) -> None:
+    """Save the frequent terms' postings of each field with positions of a segment whose
+    writer did not (one written before them, or by Whoosh's own writer), from its blocks."""
+    for fieldname in leaf.indexed_field_names():
+        if fieldname in leaf.schema and saves_postings(leaf.schema[fieldname]):
+            if not saved_tables.exists(storage, leaf.segment(), ("postings", fieldname)):
+                found = FrequentPostings()
+                for tbytes, info in leaf.iter_field(fieldname):
+                    if info.doc_frequency() >= SAVED_FROM:
+                        found.add_from_blocks(leaf, fieldname, tbytes)
+                found.save(storage, leaf.segment(), leaf.doc_count_all(), [fieldname])
+
+
+def saves_postings(field) -> bool:
+    """True for fields whose frequent terms' postings are saved: those with word positions
+    in the encoding ``_stored_places`` reads."""
+    return type(field.format) is Positions
+
+
+class FrequentPostings:
+    """The postings of a segment's frequent terms, gathered as the segment is written (or
+    read back from its blocks), then saved beside it for searches to map."""
+
+    def __init__(self):
+        self.fields: dict[str, tuple[list, list, list, list]] = {}
+
+    def add(self, fieldname: str, tbytes: bytes, docnums, weights, values) -> None:
+        """One term's postings, in document order: segment document numbers, weights and
+        Whoosh's stored positions. Nothing is kept of a term whose weights are not its
+        places' counts (a boosted field): searches then read its blocks."""
+        counts, places = _stored_places(values)
+        if not np.array_equal(np.asarray(weights, dtype=np.float64), counts):
+            return
+        texts, ids, term_counts, term_places = self.fields.setdefault(fieldname, ([], [], [], []))
+        texts.append(tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes)
+        ids.append(np.asarray(docnums, dtype=np.uint32))
+        term_counts.append(counts.astype(np.uint32))
+        term_places.append(places.astype(np.uint32))
+
+    def add_from_blocks(self, leaf, fieldname: str, tbytes: bytes) -> None:
+        text = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
+        part = _segment_term(leaf, 0, fieldname, text, True)
+        if not part.blocks:
+            return
+        ids, weights, values = [], [], []
+        for block in part.blocks:
+            if block.where is None:  # kept inline with the term, read already
+                ids.append(block.ids)
+                weights.append(block.weights)
+                values.extend(block.values)
+                continue
+            block_ids, block_weights, block_values = block._read()
+            ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
+            weights.append(_block_weights(block_weights, len(block_values)))
+            values.extend(block_values)
+        self.add(fieldname, text, np.concatenate(ids), np.concatenate(weights), values)
+
+    def table(self, fieldname: str) -> tuple:
+        """What ``saved_postings`` reads back: (texts, each text's first posting, each
+        text's first place, segment document numbers, places per posting, places)."""
+        texts, ids, counts, places = self.fields.get(fieldname, ([], [], [], []))
+
+        def joined(parts):
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+
+        def starts(parts):
+            return np.concatenate(([0], np.cumsum([len(p) for p in parts], dtype=np.int64)))
+
+        return (texts, starts(ids), starts(places), joined(ids), joined(counts), joined(places))
+
+    def save(self, storage, segment, documents: int, fieldnames) -> None:
+        """Save each of ``fieldnames``' table (an empty one too: the segment has been looked at)."""
+        for fieldname in fieldnames:
+            saved_tables.save(storage, segment, ("postings", fieldname), self.table(fieldname), documents)
+
+
+# How Whoosh's Positions format stores a word's places in a document, as the value of its
+# posting: a 4-byte count, then the pickle (protocol 2) of the list of gaps between places,
+# the final "." sometimes dropped. A pickled list starts with these bytes, then holds its
+# items after a MARK "(" and before APPENDS "e" (one item: after the list, before APPEND
+# "a"); an item under 256 is "K" and one byte, under 65,536 "M" and two, else "J" and four.
+_LIST_START = b"\x80\x02]q\x00"
+_ITEM_BYTES = {ord("K"): 1, ord("M"): 2, ord("J"): 4}
+
+
+def _stored_places(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(places per value, every place) of Whoosh's stored positions, read together with
+    numpy where the pickle has one of its usual shapes, one by one otherwise."""
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    data = np.frombuffer(b"".join(values), dtype=np.uint8)
+    begins = np.cumsum(lengths) - lengths
+    counts = (data[begins].astype(np.int64) << 24 | data[begins + 1].astype(np.int64) << 16
+              | data[begins + 2].astype(np.int64) << 8 | data[begins + 3])
+    with_dot = data[begins + lengths - 1] == ord(".")
+    body = lengths - with_dot  # the value's bytes but the final "."
+    header = len(_LIST_START)
+    tag = data[np.minimum(begins + 4 + header, len(data) - 1)]  # one item: its type; more: "("
+    starts_as_list = np.ones(len(values), dtype=bool)
+    for n, byte in enumerate(_LIST_START):
+        starts_as_list &= data[np.minimum(begins + 4 + n, len(data) - 1)] == byte
+    # One place: its own type and size. Several: all "K", the only size that fits the length.
+    one_size = np.zeros(len(values), dtype=np.int64)
+    for code, size in _ITEM_BYTES.items():
+        one_size[tag == code] = size
+    single = starts_as_list & (counts == 1) & (one_size > 0) & (body == 4 + header + 1 + one_size + 1)
+    several = starts_as_list & (counts > 1) & (tag == ord("(")) & (body == 4 + header + 1 + 2 * counts + 1)
+    gaps = np.zeros(int(counts.sum()), dtype=np.int64)
+    ends = np.cumsum(counts)
+    firsts = ends - counts  # where each value's gaps go in ``gaps``
+    # Single places: a little-endian number of one, two or four bytes after the tag.
+    at = begins + 4 + header + 1
+    for size in (1, 2, 4):
+        chosen = np.flatnonzero(single & (one_size == size))
+        number = np.zeros(len(chosen), dtype=np.int64)
+        for k in range(size):
+            number |= data[at[chosen] + k].astype(np.int64) << (8 * k)
+        if size == 4:
+            number = number.astype(np.uint32).view(np.int32).astype(np.int64)  # "J" is signed
+        gaps[firsts[chosen]] = number
+    # Several places, each "K" and one byte: every second byte after the MARK.
+    chosen = np.flatnonzero(several)
+    if len(chosen):
+        n = counts[chosen]
+        within = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        gaps[np.repeat(firsts[chosen], n) + within] = data[np.repeat(at[chosen] + 1, n) + 2 * within]
+    for i in np.flatnonzero(~(single | several)).tolist():
+        found = _deltas(values[i])
+        if len(found) != counts[i]:
+            raise ValueError("stored positions that do not match their count")
+        gaps[firsts[i] : ends[i]] = found
+    # Gaps to places: a running sum restarting at each value.
+    running = np.cumsum(gaps)
+    return counts, running - np.repeat(running[firsts] - gaps[firsts], counts)

@@ -19,7 +19,7 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import NUMERIC
 
 from archive.search import whoosh_saved_tables as saved_tables
-from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, term
+from archive.search.whoosh_postings import DOCNUM, forget_beyond_budget, save_frequent_postings, term
 
 MULTI_VALUED = frozenset({"topics"})
 
@@ -77,8 +77,9 @@ def _read_and_save(storage, leaf, key):
 
 
 def save_segment_tables(ix) -> None:
-    """Save every table searches read of each of ``ix``'s segments that has none yet (the
-    writer calls it after a commit, so that no search pays for a new segment's columns)."""
+    """Save every table searches read of each of ``ix``'s segments that has none yet, and
+    its frequent terms' postings (the writer calls it after a commit, so that no search pays
+    for a new segment's columns, nor decodes its common words' blocks)."""
     with ix.reader() as reader:
         for leaf, _offset in reader.leaf_readers():
             if leaf.doc_count_all():
@@ -86,6 +87,7 @@ def save_segment_tables(ix) -> None:
                     # A file there is trusted here; a search that finds it damaged reads again.
                     if not saved_tables.exists(ix.storage, leaf.segment(), key):
                         _read_and_save(ix.storage, leaf, key)
+                save_frequent_postings(ix.storage, leaf)
 
 
 def segment_table_keys(schema) -> list[tuple[str, str]]:

@@ -13,7 +13,9 @@ that is most of what indexing costs. ``ArchiveSegmentWriter`` does the same work
 * each term's postings are written a block of 128 at a time, setting the block Whoosh's
   posting writer would have built one posting at a time, and Whoosh writes the block;
 * a merge reads the merged segments term by term (``_MergedSegment``) instead of putting
-  their postings back through the pool, and ``merge_tiers`` chooses what to merge.
+  their postings back through the pool, and ``merge_tiers`` chooses what to merge;
+* the frequent terms' postings, in hand as they are written, are also saved as arrays
+  beside the segment (``whoosh_postings.FrequentPostings``) for searches to map.
 
 A reader gets from its segments exactly what it gets from the stock writer's: every term's
 statistics and postings, stored fields, lengths and columns (a test compares them all, and
@@ -39,6 +41,9 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
+
+from archive.search import whoosh_postings
+from archive.search.whoosh_postings import FrequentPostings, saves_postings
 
 __all__ = ["ArchiveSegmentWriter", "FieldLengths", "MERGE_FACTOR", "merge_tiers", "write_postings"]
 
@@ -413,12 +418,16 @@ class ArchiveSegmentWriter(SegmentWriter):
         try:
             # This writer's own documents come first: they are all added before a commit merges.
             sources = [self.pool.iter_terms(), *(merged.terms() for merged in self._merging)]
-            write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources))
+            frequent = FrequentPostings()
+            write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources), frequent)
         finally:
             self._close_merged()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+        # Beside the segment before it is committed: Whoosh deletes them with it if it is not.
+        fieldnames = [name for name, field in self.schema.items() if field.indexed and saves_postings(field)]
+        frequent.save(self.storage, self.newsegment, self.docnum, fieldnames)
 
     def _close_segment(self):
         self._close_merged()  # after a failed flush too
@@ -467,11 +476,14 @@ def merge_tiers(writer, segments):
     return [segment for segment in segments if id(segment) not in merged]
 
 
-def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> None:
+def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
+                   frequent: FrequentPostings | None = None) -> None:
     """Whoosh's ``FieldWriter.add_postings`` for postings grouped by term: each block of a
-    posting list is set in the W3 posting writer at once, then written by Whoosh."""
+    posting list is set in the W3 posting writer at once, then written by Whoosh. The
+    frequent terms' postings are also given to ``frequent``, to be saved as arrays."""
     lastfield = None
     field_lengths = None
+    saving = False
     for fieldname, tbytes, docnums, weights, values in terms:
         if fieldname != lastfield:
             if lastfield is not None:
@@ -479,6 +491,9 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms) -> 
             fieldwriter.start_field(fieldname, schema[fieldname])
             lastfield = fieldname
             field_lengths = lengths.lengths(fieldname) if lengths is not None else None
+            saving = frequent is not None and saves_postings(schema[fieldname])
+        if saving and len(docnums) >= whoosh_postings.SAVED_FROM:
+            frequent.add(fieldname, tbytes, docnums, weights, values)
         fieldwriter.start_term(tbytes)
         postwriter = fieldwriter._postwriter
         blocklimit = postwriter._blocklimit
