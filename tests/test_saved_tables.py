@@ -250,7 +250,7 @@ def test_the_writer_saves_the_frequent_terms_postings_exactly_as_whoosh_holds_th
                 for text in frequent:
                     assert saved_postings_of(table, text) == whoosh_postings_of(leaf, fieldname, text), text
                     checked.add((fieldname, text))
-                from_blocks = whoosh_postings.FrequentPostings()
+                from_blocks = whoosh_postings.FrequentPostings(None, None, leaf.doc_count_all())
                 for text in frequent:
                     from_blocks.add_from_blocks(leaf, fieldname, text.encode())
                 again = from_blocks.table(fieldname)

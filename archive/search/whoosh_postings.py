@@ -27,6 +27,7 @@ the pages are the kernel's, shared by every process, and "decoding" is one numpy
 
 from __future__ import annotations
 
+import os
 import pickle
 import zlib
 
@@ -46,6 +47,7 @@ FEW_OF_A_BLOCK = 8
 SAVED_FROM = 1024
 # Postings per block of a saved term: its blocks only narrow what a search reads.
 SAVED_BLOCK = 1024
+KEEP_SAVED_DECODED = os.environ.get("KEEP_SAVED_DECODED", "1") == "1"  # MEASURE
 _EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 _EMPTY_WEIGHTS = np.zeros(0)
 # Blocks holding their documents' stored positions until the search that read them ends.
@@ -407,6 +409,11 @@ def forget_beyond_budget(slot) -> None:
         for part in searched[key].parts:  # every term used was made in this searcher
             if part.key in kept:
                 kept.move_to_end(part.key)
+    if not KEEP_SAVED_DECODED:
+        for key in [k for k, part in kept.items() if part.blocks and part.blocks[0].saved is not None]:
+            del kept[key]
+        for key in [k for k, t in searched.items() if any(b.saved is not None for b in t.blocks)]:
+            del searched[key]
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
     total = sum(part.nbytes for part in kept.values()) + sum(t.nbytes for t in searched.values())
     while kept and total > budget:
@@ -425,11 +432,11 @@ def save_frequent_postings(storage, leaf) -> None:
     for fieldname in leaf.indexed_field_names():
         if fieldname in leaf.schema and saves_postings(leaf.schema[fieldname]):
             if not saved_tables.exists(storage, leaf.segment(), ("postings", fieldname)):
-                found = FrequentPostings()
+                found = FrequentPostings(storage, leaf.segment(), leaf.doc_count_all())
                 for tbytes, info in leaf.iter_field(fieldname):
                     if info.doc_frequency() >= SAVED_FROM:
                         found.add_from_blocks(leaf, fieldname, tbytes)
-                found.save(storage, leaf.segment(), leaf.doc_count_all(), [fieldname])
+                found.save_field(fieldname)
 
 
 def saves_postings(field) -> bool:
@@ -440,10 +447,12 @@ def saves_postings(field) -> bool:
 
 class FrequentPostings:
     """The postings of a segment's frequent terms, gathered as the segment is written (or
-    read back from its blocks), then saved beside it for searches to map."""
+    read back from its blocks), and saved beside it a field at a time for searches to map."""
 
-    def __init__(self):
+    def __init__(self, storage, segment, documents: int):
+        self.storage, self.segment, self.documents = storage, segment, documents
         self.fields: dict[str, tuple[list, list, list, list]] = {}
+        self.saved: set[str] = set()
 
     def add(self, fieldname: str, tbytes: bytes, docnums, weights, values) -> None:
         """One term's postings, in document order: segment document numbers, weights and
@@ -455,8 +464,8 @@ class FrequentPostings:
         texts, ids, term_counts, term_places = self.fields.setdefault(fieldname, ([], [], [], []))
         texts.append(tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes)
         ids.append(np.asarray(docnums, dtype=np.uint32))
-        term_counts.append(counts.astype(np.uint32))
-        term_places.append(places.astype(np.uint32))
+        term_counts.append(_narrowed(counts))
+        term_places.append(_narrowed(places))
 
     def add_from_blocks(self, leaf, fieldname: str, tbytes: bytes) -> None:
         text = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
@@ -482,17 +491,33 @@ class FrequentPostings:
         texts, ids, counts, places = self.fields.get(fieldname, ([], [], [], []))
 
         def joined(parts):
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+            return _narrowed(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint16)
 
         def starts(parts):
             return np.concatenate(([0], np.cumsum([len(p) for p in parts], dtype=np.int64)))
 
-        return (texts, starts(ids), starts(places), joined(ids), joined(counts), joined(places))
+        ids_joined = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint32)
+        return (texts, starts(ids), starts(places), ids_joined, joined(counts), joined(places))
 
-    def save(self, storage, segment, documents: int, fieldnames) -> None:
-        """Save each of ``fieldnames``' table (an empty one too: the segment has been looked at)."""
+    def save_field(self, fieldname: str) -> None:
+        """Save the field's table (an empty one too: the segment has been looked at), and
+        let its arrays go: a million-turn segment's frequent postings take ~250 MB."""
+        saved_tables.save(self.storage, self.segment, ("postings", fieldname), self.table(fieldname), self.documents)
+        self.fields.pop(fieldname, None)
+        self.saved.add(fieldname)
+
+    def save_rest(self, fieldnames) -> None:
+        """Save the tables of ``fieldnames`` not saved yet (fields with no frequent term)."""
         for fieldname in fieldnames:
-            saved_tables.save(storage, segment, ("postings", fieldname), self.table(fieldname), documents)
+            if fieldname not in self.saved:
+                self.save_field(fieldname)
+
+
+def _narrowed(numbers: np.ndarray) -> np.ndarray:
+    # Places and counts are nearly always under 65,536: half the bytes to hold and to map.
+    if not len(numbers) or numbers.max() <= np.iinfo(np.uint16).max:
+        return numbers.astype(np.uint16)
+    return numbers.astype(np.uint32)
 
 
 # How Whoosh's Positions format stores a word's places in a document, as the value of its

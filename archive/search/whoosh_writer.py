@@ -418,16 +418,16 @@ class ArchiveSegmentWriter(SegmentWriter):
         try:
             # This writer's own documents come first: they are all added before a commit merges.
             sources = [self.pool.iter_terms(), *(merged.terms() for merged in self._merging)]
-            frequent = FrequentPostings()
+            # Saved beside the segment before it is committed: Whoosh deletes them with it if
+            # it never is.
+            frequent = FrequentPostings(self.storage, self.newsegment, self.docnum)
             write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources), frequent)
+            frequent.save_rest(name for name, field in self.schema.items() if field.indexed and saves_postings(field))
         finally:
             self._close_merged()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
-        # Beside the segment before it is committed: Whoosh deletes them with it if it is not.
-        fieldnames = [name for name, field in self.schema.items() if field.indexed and saves_postings(field)]
-        frequent.save(self.storage, self.newsegment, self.docnum, fieldnames)
 
     def _close_segment(self):
         self._close_merged()  # after a failed flush too
@@ -480,7 +480,8 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
                    frequent: FrequentPostings | None = None) -> None:
     """Whoosh's ``FieldWriter.add_postings`` for postings grouped by term: each block of a
     posting list is set in the W3 posting writer at once, then written by Whoosh. The
-    frequent terms' postings are also given to ``frequent``, to be saved as arrays."""
+    frequent terms' postings are also given to ``frequent``, which saves each field's as
+    arrays once the field is written."""
     lastfield = None
     field_lengths = None
     saving = False
@@ -488,6 +489,8 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
         if fieldname != lastfield:
             if lastfield is not None:
                 fieldwriter.finish_field()
+                if saving:
+                    frequent.save_field(lastfield)
             fieldwriter.start_field(fieldname, schema[fieldname])
             lastfield = fieldname
             field_lengths = lengths.lengths(fieldname) if lengths is not None else None
@@ -517,3 +520,5 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
         fieldwriter.finish_term()
     if lastfield is not None:
         fieldwriter.finish_field()
+        if saving:
+            frequent.save_field(lastfield)
