@@ -27,7 +27,6 @@ the pages are the kernel's, shared by every process, and "decoding" is one numpy
 
 from __future__ import annotations
 
-import os
 import pickle
 import zlib
 
@@ -47,7 +46,6 @@ FEW_OF_A_BLOCK = 8
 SAVED_FROM = 1024
 # Postings per block of a saved term: its blocks only narrow what a search reads.
 SAVED_BLOCK = 1024
-KEEP_SAVED_DECODED = os.environ.get("KEEP_SAVED_DECODED", "1") == "1"  # MEASURE
 _EMPTY_IDS = np.zeros(0, dtype=DOCNUM)
 _EMPTY_WEIGHTS = np.zeros(0)
 # Blocks holding their documents' stored positions until the search that read them ends.
@@ -409,11 +407,6 @@ def forget_beyond_budget(slot) -> None:
         for part in searched[key].parts:  # every term used was made in this searcher
             if part.key in kept:
                 kept.move_to_end(part.key)
-    if not KEEP_SAVED_DECODED:
-        for key in [k for k, part in kept.items() if part.blocks and part.blocks[0].saved is not None]:
-            del kept[key]
-        for key in [k for k, t in searched.items() if any(b.saved is not None for b in t.blocks)]:
-            del searched[key]
     budget = settings.ARCHIVE_SEARCH_CACHE_MB * 1024 * 1024
     total = sum(part.nbytes for part in kept.values()) + sum(t.nbytes for t in searched.values())
     while kept and total > budget:

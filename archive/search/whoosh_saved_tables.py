@@ -5,7 +5,10 @@ search of a new process costs: a million turns took over a second, in every web 
 and again whenever a merge wrote a new large segment. A segment never changes once
 written, so what is read from it can be kept on disk with it: the index writer saves the
 tables of every segment it commits (``whoosh_tables.save_segment_tables``), and a search
-that finds no file for a segment (an index written before this) saves what it reads.
+that finds no file for a segment (an index written before this) saves what it reads. The
+postings of a segment's frequent terms are kept in the same kind of file
+(``whoosh_postings.FrequentPostings``), saved by the writer or at the next commit, never by
+a search: reading them back from Whoosh's blocks takes minutes at a million turns.
 
 Saved arrays are mapped, not read: the pages are the kernel's, shared by every process on
 the machine, and only what a search touches is read. A file is named after its segment
