@@ -19,9 +19,10 @@ words are read in the few blocks where its rare word is.
 The frequent terms of a segment (``SAVED_FROM`` postings or more: "the", "going", "russia")
 are what a search of common words decodes by the tens of thousands of blocks — over five
 seconds for "to be or not to be" at a million turns, most of it unpickling positions. So
-they are also saved beside the segment when the writer commits it, as flat arrays of
-document numbers, position counts and positions (``save_frequent_postings``, in
-``whoosh_saved_tables``' files), and a search maps those instead of reading Whoosh's blocks:
+they are also saved beside the segment as the writer writes it, as flat arrays of
+document numbers, position counts and positions (``FrequentPostings``, in
+``whoosh_saved_tables``' files; ``save_frequent_postings`` for a segment written before),
+and a search maps those instead of reading Whoosh's blocks:
 the pages are the kernel's, shared by every process, and "decoding" is one numpy operation.
 """
 
