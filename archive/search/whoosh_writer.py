@@ -43,7 +43,6 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.search import whoosh_postings
-from archive.search.whoosh_postings import FrequentPostings, saves_postings
 
 __all__ = ["ArchiveSegmentWriter", "FieldLengths", "MERGE_FACTOR", "merge_tiers", "write_postings"]
 
@@ -420,9 +419,11 @@ class ArchiveSegmentWriter(SegmentWriter):
             sources = [self.pool.iter_terms(), *(merged.terms() for merged in self._merging)]
             # Saved beside the segment before it is committed: Whoosh deletes them with it if
             # it never is.
-            frequent = FrequentPostings(self.storage, self.newsegment, self.docnum)
+            frequent = whoosh_postings.FrequentPostings(self.storage, self.newsegment, self.docnum)
             write_postings(self.fieldwriter, self.schema, lengths, _merged_terms(sources), frequent)
-            frequent.save_rest(name for name, field in self.schema.items() if field.indexed and saves_postings(field))
+            frequent.save_rest(
+                name for name, field in self.schema.items() if field.indexed and whoosh_postings.readable_positions(field)
+            )
         finally:
             self._close_merged()
         self.fieldwriter.close()
@@ -477,7 +478,7 @@ def merge_tiers(writer, segments):
 
 
 def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
-                   frequent: FrequentPostings | None = None) -> None:
+                   frequent: whoosh_postings.FrequentPostings | None = None) -> None:
     """Whoosh's ``FieldWriter.add_postings`` for postings grouped by term: each block of a
     posting list is set in the W3 posting writer at once, then written by Whoosh. The
     frequent terms' postings are also given to ``frequent``, which saves each field's as
@@ -494,7 +495,7 @@ def write_postings(fieldwriter, schema, lengths: FieldLengths | None, terms,
             fieldwriter.start_field(fieldname, schema[fieldname])
             lastfield = fieldname
             field_lengths = lengths.lengths(fieldname) if lengths is not None else None
-            saving = frequent is not None and saves_postings(schema[fieldname])
+            saving = frequent is not None and whoosh_postings.readable_positions(schema[fieldname])
         if saving and len(docnums) >= whoosh_postings.SAVED_FROM:
             frequent.add(fieldname, tbytes, docnums, weights, values)
         fieldwriter.start_term(tbytes)
