@@ -9,7 +9,7 @@ import pytest
 
 from archive.models import Speaker, Topic, Transcript
 from archive.search import backend as whoosh_backend
-from archive.search import indexing, whoosh_postings
+from archive.search import indexing, whoosh_postings, whoosh_ranking
 from archive.search import whoosh_saved_tables as saved_tables
 from archive.search.analysis import words
 from archive.search.backend import get_backend
@@ -153,6 +153,8 @@ def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, mon
     cases = [(q, sort, f) for q in queries for sort in SORTS for f in (filters if sort == "relevance" else filters[:1])]
     # Two pages of 20, and every match at once.
     pages = [(0, 20), (20, 40), (0, len(many_turns))]
+    # Phrases checked a few documents at a time: many batches before a page is certain.
+    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 4)
 
     def answers():
         return {case: [_answer(parse(case[0]), case[1], case[2], *page) for page in pages] for case in cases}
@@ -187,6 +189,41 @@ def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, mon
         else:
             assert everything == expected_everything, case
             assert first[2] == everything[2][:20] and second[2] == everything[2][20:40], case
+
+
+@pytest.mark.parametrize("many_turns", ["saved"], indirect=True)
+def test_words_typed_without_quotes_are_checked_in_order_only_where_the_page_needs_it(many_turns, monkeypatch):
+    """The word-order boost is a phrase: a page of common words checks it in the documents
+    that could reach the page, not in every match, and ranks as checking every match does."""
+    record = transcript("Spheres", datetime.date(2021, 6, 1))
+    rng = random.Random(3)
+    # A few short turns say it in order (of different lengths, so that they do not all
+    # tie); many longer ones have the words apart.
+    said = [" ".join(["A sphere of influence", *VOCABULARY[:n]]) for n in range(40)]
+    for _ in range(200):
+        filler = rng.sample(VOCABULARY, 12)
+        said.append(" ".join(["Sphere", *filler[:6], "influence", *filler[6:]]))
+    add_turns(record, *((speaker("Ada Lovelace"), text.capitalize() + ".") for text in said))
+    indexing.index_transcripts([record.pk])
+    checked = []
+    original = whoosh_ranking._Sums._check
+
+    def check(sums, chosen):
+        checked.append(len(chosen))
+        return original(sums, chosen)
+
+    monkeypatch.setattr(whoosh_ranking._Sums, "_check", check)
+    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 8)
+    query = parse("sphere of influence")
+    count, _facets, page, _ids = _answer(query, "relevance", end=20)
+    # The turns saying it in order come first; the many with the words apart are not checked.
+    assert count == 240 and 8 <= sum(checked) <= 56
+    checked.clear()
+    everything = _answer(query, "relevance", end=count)[2]
+    assert sum(checked) > count / 2  # every match's place is wanted: nearly all are checked
+    assert page == everything[:20]
+    monkeypatch.setattr(whoosh_backend, "needs_whoosh", lambda q: True)
+    assert _answer(query, "relevance", end=20)[2] == page  # Whoosh scoring every match
 
 
 def test_decoded_postings_stay_within_the_budget_and_go_with_the_searcher(many_turns, settings):

@@ -9,6 +9,12 @@ floating-point additions cannot leave one out), and only those are scored by Who
 matchers. The page is what scoring every match gives; ``best_page`` returns None (score
 everything the slow way) for queries it cannot sum, when too many documents tie, and when
 a candidate's sum and Whoosh's score disagree.
+
+A phrase is checked only where it could change the page. What it adds to a document is
+its words' scores there or nothing, so every match has a lowest and a highest possible
+score; documents are checked best highest first, in growing batches, until none left
+unchecked could reach the page. For common words typed without quotes (the word-order
+boost is such a phrase) that is a few thousand documents of hundreds of thousands.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ MAX_CANDIDATES = 2000
 # Relative difference allowed between the summed and Whoosh's score of one document:
 # orders of addition differ in the last bits, a wrong sum by far more.
 TOLERANCE = 1e-9
+# Documents whose phrases are checked in the first batch (the batches double after it).
+FIRST_CHECKED = 1024
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -39,22 +47,23 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     scores; or None."""
     within = np.zeros(doc_count_all(slot), dtype=bool)
     within[docs] = True
-    parts: list[np.ndarray] = []
+    sums = _Sums(slot, _Matches(docs, within), deadline)
     try:
-        summed = _sums(slot, q, _Matches(docs, within), parts, deadline)
+        summed = sums.add(q)
     except _CannotSum:
         return None
-    if not parts:
+    if not sums.parts:
         return None
+    summed = sums.check_phrases(summed, end)
     if len(docs) > end:
         lowest = np.partition(summed, len(docs) - end)[len(docs) - end]
-        chosen = np.flatnonzero(summed >= lowest - TOLERANCE * 4 * max(1.0, abs(lowest)))
+        chosen = np.flatnonzero(summed >= lowest - _margin(lowest))
         candidates, summed = docs[chosen], summed[chosen]
     else:
         candidates, chosen = docs, slice(None)
     # Documents with the same score from every term get the same score from Whoosh: one of
     # each such group is enough (many tie on a query of common words).
-    signatures = np.stack([part[chosen] for part in parts], axis=1)
+    signatures = np.stack([part[chosen] for part in sums.resolved_parts()], axis=1)
     _unique, first, group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
     if len(first) > MAX_CANDIDATES:
         return None
@@ -75,6 +84,11 @@ def best_page(slot, q, docs: np.ndarray, start: int, end: int, deadline=None) ->
     scores = scores[group.reshape(-1)]
     ranked = best_first(scores, tie_keys(slot, candidates))[start:end]
     return [(int(candidates[i]), float(scores[i])) for i in ranked]
+
+
+def _margin(score: float) -> float:
+    """How far below the page's lowest score a sum may be and still be Whoosh's equal."""
+    return TOLERANCE * 4 * max(1.0, abs(score))
 
 
 def best_first(scores: np.ndarray, ties: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -105,37 +119,98 @@ class _Matches:
         self.docs, self.mask = docs, mask
 
 
-def _sums(slot, q, matches: _Matches, parts, deadline=None) -> np.ndarray:
-    """Each matching document's score of ``q`` as BM25F sums (zero where it does not match),
-    in the order of ``matches.docs`` (phrases are checked only there); each term's scores
-    are added to ``parts``."""
-    if type(q) is wq.Term:
-        scores = _term_scores(slot, q, matches)
-        parts.append(scores)
-        return scores
-    if type(q) in (wq.Or, wq.And):
-        total = np.zeros(len(matches.docs))
-        for child in q.subqueries:
-            total += _sums(slot, child, matches, parts, deadline)
-        return total * q.boost if q.boost != 1.0 else total
-    if type(q) is wq.AndNot:
-        return _sums(slot, q.a, matches, parts, deadline)
-    if type(q) is wq.AndMaybe:
-        return _sums(slot, q.a, matches, parts, deadline) + _sums(slot, q.b, matches, parts, deadline)
-    sequence = word_sequence(q)
-    if sequence is not None:
-        # Whoosh scores a phrase match as the sum of its words' scores (a place's
-        # alternatives: those the document has), times the phrase's boost.
-        field, places, _slop = sequence
-        matched = phrase_mask(slot, q, matches.mask, deadline)[matches.docs]
-        total = np.zeros(len(matches.docs))
-        for alternatives in places:
-            for text in alternatives:
-                scores = np.where(matched, _term_scores(slot, wq.Term(field, text), matches), 0.0)
-                parts.append(scores)
-                total += scores
-        return total * q.boost if q.boost != 1.0 else total
-    raise _CannotSum(type(q).__name__)
+class _Phrase:
+    """A phrase of the query not yet checked: what it adds to each document where it
+    matches, the scores of its words there (for ``_Sums.parts``), and where it has been
+    found so far."""
+
+    def __init__(self, q, adds: np.ndarray, words: list[np.ndarray], size: int):
+        self.q, self.adds, self.words = q, adds, words
+        self.found = np.zeros(size, dtype=bool)
+
+
+class _Sums:
+    """Each matching document's score of a query as BM25F sums, in the order of
+    ``matches.docs``: exact for terms, and for phrases once ``check_phrases`` has checked
+    them where the page needs it. ``parts`` holds every term's scores (a phrase's words':
+    the ``_Phrase`` they belong to, until resolved)."""
+
+    def __init__(self, slot, matches: _Matches, deadline=None):
+        self.slot, self.matches, self.deadline = slot, matches, deadline
+        self.parts: list = []
+        self.phrases: list[_Phrase] = []
+        self.checked = 0  # documents whose phrases were checked (for the tests)
+
+    def add(self, q, factor: float = 1.0) -> np.ndarray:
+        """The sums of ``q`` without its phrases; ``factor``: the boosts of the queries
+        holding it, by which a phrase's score is multiplied on its way to the total."""
+        if type(q) is wq.Term:
+            scores = _term_scores(self.slot, q, self.matches)
+            self.parts.append(scores)
+            return scores
+        if type(q) in (wq.Or, wq.And):
+            total = np.zeros(len(self.matches.docs))
+            for child in q.subqueries:
+                total += self.add(child, factor * q.boost)
+            return total * q.boost if q.boost != 1.0 else total
+        if type(q) is wq.AndNot:
+            return self.add(q.a, factor)
+        if type(q) is wq.AndMaybe:
+            return self.add(q.a, factor) + self.add(q.b, factor)
+        sequence = word_sequence(q)
+        if sequence is not None:
+            # Whoosh scores a phrase match as the sum of its words' scores (a place's
+            # alternatives: those the document has), times the phrase's boost.
+            field, places, _slop = sequence
+            words = [_term_scores(self.slot, wq.Term(field, text), self.matches) for texts in places for text in texts]
+            adds = sum(words, np.zeros(len(self.matches.docs)))
+            phrase = _Phrase(q, (adds * q.boost if q.boost != 1.0 else adds) * factor, words, len(self.matches.docs))
+            self.phrases.append(phrase)
+            self.parts.extend((phrase, scores) for scores in words)
+            return np.zeros(len(self.matches.docs))
+        raise _CannotSum(type(q).__name__)
+
+    def check_phrases(self, summed: np.ndarray, end: int) -> np.ndarray:
+        """The exact sums, given the sums without phrases: the phrases are checked in the
+        documents that could be among the first ``end``, highest possible score first."""
+        if not self.phrases:
+            return summed
+        summed = summed.copy()
+        possible = summed + sum(p.adds for p in self.phrases)
+        # Where no phrase can add anything, the sum is already exact.
+        unchecked = np.flatnonzero(possible > summed)
+        unchecked = unchecked[np.argsort(-possible[unchecked], kind="stable")]
+        size, batch, done = len(summed), FIRST_CHECKED, 0
+        while done < len(unchecked):
+            if size > end:
+                # Unchecked documents count with their lowest score: the page's lowest
+                # score is at least this, and equals it once none unchecked can pass it.
+                lowest = np.partition(summed, size - end)[size - end]
+                if possible[unchecked[done]] < lowest - _margin(lowest):
+                    break
+            chosen = unchecked[done : done + batch]
+            summed[chosen] += self._check(chosen)
+            done += len(chosen)
+            batch *= 2
+        return summed
+
+    def _check(self, chosen: np.ndarray) -> np.ndarray:
+        """What the phrases add to these documents (indices into ``matches.docs``)."""
+        self.checked += len(chosen)
+        docs = self.matches.docs[chosen]
+        within = np.zeros(len(self.matches.mask), dtype=bool)
+        within[docs] = True
+        added = np.zeros(len(chosen))
+        for phrase in self.phrases:
+            found = phrase_mask(self.slot, phrase.q, within, self.deadline)[docs]
+            phrase.found[chosen] = found
+            added += np.where(found, phrase.adds[chosen], 0.0)
+        return added
+
+    def resolved_parts(self) -> list[np.ndarray]:
+        """``parts`` with a phrase's words scored where it was found (the documents a page
+        is chosen from were all checked)."""
+        return [part if isinstance(part, np.ndarray) else np.where(part[0].found, part[1], 0.0) for part in self.parts]
 
 
 def _term_scores(slot, q, matches: _Matches) -> np.ndarray:
