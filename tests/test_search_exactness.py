@@ -146,15 +146,18 @@ def test_phrases_find_exactly_the_turns_whose_words_run_in_that_order(many_turns
     )
 
 
-def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, monkeypatch, settings):
+# Phrases checked a few documents at a time: many batches, or the first and then the rest.
+@pytest.mark.parametrize("batches", [(4, 2), (24, 2)], ids=["first-4", "first-24"])
+def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, monkeypatch, settings, batches):
     rng = random.Random(11)
     queries = _queries(many_turns, rng)
     filters = [Filters(), Filters(speaker="grace-hopper"), Filters(topic="trade"), Filters(days=(737425, 737500))]
     cases = [(q, sort, f) for q in queries for sort in SORTS for f in (filters if sort == "relevance" else filters[:1])]
-    # Two pages of 20, and every match at once.
-    pages = [(0, 20), (20, 40), (0, len(many_turns))]
-    # Phrases checked a few documents at a time: many batches before a page is certain.
-    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 4)
+    # Two pages of 20, every match at once, and the first three (a page short enough for
+    # a batch of checked phrases to fill it).
+    pages = [(0, 20), (20, 40), (0, len(many_turns)), (0, 3)]
+    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", batches[0])
+    monkeypatch.setattr(whoosh_ranking, "BATCH_GROWTH", batches[1])
 
     def answers():
         return {case: [_answer(parse(case[0]), case[1], case[2], *page) for page in pages] for case in cases}
@@ -171,9 +174,10 @@ def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, mon
     assert sum(1 for found in slow.values() if found[0][0] > 40) > 20  # many cases fill two pages
     for case in cases:
         assert fast[case] == again[case] == cold[case], case
-        first, second, everything = fast[case]
-        expected_first, expected_second, expected_everything = slow[case]
+        first, second, everything, three = fast[case]
+        expected_first, expected_second, expected_everything, _three = slow[case]
         assert first[:2] == expected_first[:2] and second[:2] == expected_second[:2], case
+        assert three[:2] == first[:2] and three[3] == everything[3][:3], case
         # Pages as given, equal scores in the order turns were added by either path, and
         # pages 1 and 2 are the first 40 places of the whole ranking.
         assert first[3] == expected_first[3] and everything[3] == expected_everything[3], case
@@ -186,6 +190,7 @@ def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, mon
             ranking = everything[2]
             assert [p[0] for p in first[2]] == [p[0] for p in ranking[:20]], case
             assert [p[0] for p in second[2]] == [p[0] for p in ranking[20:40]], case
+            assert [p[0] for p in three[2]] == [p[0] for p in ranking[:3]], case
         else:
             assert everything == expected_everything, case
             assert first[2] == everything[2][:20] and second[2] == everything[2][20:40], case
@@ -213,14 +218,15 @@ def test_words_typed_without_quotes_are_checked_in_order_only_where_the_page_nee
         return original(sums, chosen)
 
     monkeypatch.setattr(whoosh_ranking._Sums, "_check", check)
-    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 8)
+    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 24)
     query = parse("sphere of influence")
     count, _facets, page, _ids = _answer(query, "relevance", end=20)
     # The turns saying it in order come first; the many with the words apart are not checked.
-    assert count == 240 and 8 <= sum(checked) <= 56
+    assert count == 240 and checked == [24]
     checked.clear()
     everything = _answer(query, "relevance", end=count)[2]
-    assert sum(checked) > count / 2  # every match's place is wanted: nearly all are checked
+    # Every match's place is wanted: every turn holding all three words is checked.
+    assert sum(checked) == 40
     assert page == everything[:20]
     monkeypatch.setattr(whoosh_backend, "needs_whoosh", lambda q: True)
     assert _answer(query, "relevance", end=20)[2] == page  # Whoosh scoring every match

@@ -32,8 +32,9 @@ MAX_CANDIDATES = 2000
 # Relative difference allowed between the summed and Whoosh's score of one document:
 # orders of addition differ in the last bits, a wrong sum by far more.
 TOLERANCE = 1e-9
-# Documents whose phrases are checked in the first batch (the batches double after it).
+# Documents whose phrases are checked in the first batch, and how much larger each next one is.
 FIRST_CHECKED = 1024
+BATCH_GROWTH = 8
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -162,9 +163,17 @@ class _Sums:
             # Whoosh scores a phrase match as the sum of its words' scores (a place's
             # alternatives: those the document has), times the phrase's boost.
             field, places, _slop = sequence
-            words = [_term_scores(self.slot, wq.Term(field, text), self.matches) for texts in places for text in texts]
-            adds = sum(words, np.zeros(len(self.matches.docs)))
-            phrase = _Phrase(q, (adds * q.boost if q.boost != 1.0 else adds) * factor, words, len(self.matches.docs))
+            size = len(self.matches.docs)
+            words, adds, possible = [], np.zeros(size), np.ones(size, dtype=bool)
+            for texts in places:
+                here = np.zeros(size, dtype=bool)
+                for text in texts:
+                    words.append(_term_scores(self.slot, wq.Term(field, text), self.matches, here))
+                    adds += words[-1]
+                possible &= here
+            # It can match only where each of its places has one of its words.
+            adds[~possible] = 0.0
+            phrase = _Phrase(q, (adds * q.boost if q.boost != 1.0 else adds) * factor, words, size)
             self.phrases.append(phrase)
             self.parts.extend((phrase, scores) for scores in words)
             return np.zeros(len(self.matches.docs))
@@ -176,9 +185,10 @@ class _Sums:
         if not self.phrases:
             return summed
         summed = summed.copy()
-        possible = summed + sum(p.adds for p in self.phrases)
+        adds = sum(p.adds for p in self.phrases)
+        possible = summed + adds
         # Where no phrase can add anything, the sum is already exact.
-        unchecked = np.flatnonzero(possible > summed)
+        unchecked = np.flatnonzero(adds > 0)
         unchecked = unchecked[np.argsort(-possible[unchecked], kind="stable")]
         size, batch, done = len(summed), FIRST_CHECKED, 0
         while done < len(unchecked):
@@ -189,9 +199,15 @@ class _Sums:
                 if possible[unchecked[done]] < lowest - _margin(lowest):
                     break
             chosen = unchecked[done : done + batch]
-            summed[chosen] += self._check(chosen)
+            added = self._check(chosen)
+            summed[chosen] += added
             done += len(chosen)
-            batch *= 2
+            # Each batch costs nearly a pass over the words' blocks (its documents are all
+            # over the index), so few and growing fast; where the phrase was found in fewer
+            # documents than the page holds, the rest will be wanted too: all at once.
+            batch *= BATCH_GROWTH
+            if np.count_nonzero(added) < end or done + 2 * batch > len(unchecked):
+                batch = len(unchecked) - done
         return summed
 
     def _check(self, chosen: np.ndarray) -> np.ndarray:
@@ -213,7 +229,9 @@ class _Sums:
         return [part if isinstance(part, np.ndarray) else np.where(part[0].found, part[1], 0.0) for part in self.parts]
 
 
-def _term_scores(slot, q, matches: _Matches) -> np.ndarray:
+def _term_scores(slot, q, matches: _Matches, present: np.ndarray | None = None) -> np.ndarray:
+    """The term's score in each of ``matches.docs``; where given, ``present`` is set
+    True where the term is."""
     scores = np.zeros(len(matches.docs))
     scorer = _scorer(slot, q.fieldname, q.text)
     if scorer is None:
@@ -221,10 +239,11 @@ def _term_scores(slot, q, matches: _Matches) -> np.ndarray:
     ids, weights = postings_within(slot, q.fieldname, q.text, matches.mask)
     lengths = _LENGTHS[length_bytes(slot, q.fieldname)[ids]]
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    at = np.searchsorted(matches.docs, ids)
     # Whoosh's bm25(), term by term the same arithmetic.
-    scores[np.searchsorted(matches.docs, ids)] = idf * (
-        (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl))
-    )
+    scores[at] = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / avgfl)))
+    if present is not None:
+        present[at] = True
     return scores * q.boost if q.boost != 1.0 else scores
 
 
