@@ -259,6 +259,32 @@ def test_the_writer_saves_the_frequent_terms_postings_exactly_as_whoosh_holds_th
     assert {("text", "sanction"), ("text_exact", "sanctions"), ("title", "press")} <= checked
 
 
+def test_the_saved_postings_stay_beside_a_compound_segment_and_are_not_made_again(archive, monkeypatch):
+    """Whoosh packs a new segment's files into one compound file and deletes them: the
+    postings the writer saved are left out of it, so no commit reads them back from blocks."""
+    from archive.search.backend import get_backend
+
+    monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 2)
+    from_blocks = []
+    monkeypatch.setattr(whoosh_postings.FrequentPostings, "add_from_blocks",
+                        lambda *args: from_blocks.append(args[2:]))
+    later = transcript("Press Availability", datetime.date(2024, 5, 1), "press-availability", "later")
+    blinken = speaker("Antony J. Blinken", "antony-j-blinken")
+    add_turns(later, (blinken, "New sanctions today."), (blinken, "More sanctions tomorrow."))
+    indexing.index_transcripts([later.pk])
+    assert not from_blocks
+    _name, ix = get_backend().store.live_index()
+    with ix.reader() as reader:
+        (newest, _offset) = reader.leaf_readers()[-1]
+        segment = newest.segment()
+        assert segment.is_compound()
+        packed = segment.open_compound_file(ix.storage)
+        assert packed.list() and not [name for name in packed.list() if saved_tables.is_table_file(name)]
+        packed.close()
+        table = saved_tables.load(ix.storage, segment, ("postings", "text"), newest.doc_count_all())
+        assert "sanction" in table[0]
+
+
 def test_an_index_written_without_saved_postings_gets_them_at_its_next_commit(archive, monkeypatch):
     monkeypatch.setattr(whoosh_postings, "SAVED_FROM", 2)
     expected = answers()

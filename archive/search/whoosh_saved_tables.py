@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 
 _ARRAY, _LABELS = 0, 1
+_TABLE_FILE = re.compile(r"\.tables[0-9]+\.")
 _HEADER_READERS = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}
 
 
@@ -46,6 +48,11 @@ def _path(storage, segment, key: tuple[str, str]) -> Path | None:
         return None
     kind, name = (part.replace("-", "_") for part in key)
     return Path(folder) / segment.make_filename(f".tables{FORMAT_VERSION}.{kind}.{name}")
+
+
+def is_table_file(name: str) -> bool:
+    """True for the name of a saved table (of any format version) or of one being written."""
+    return _TABLE_FILE.search(name) is not None
 
 
 def exists(storage, segment, key: tuple[str, str]) -> bool:

@@ -36,6 +36,7 @@ from collections import defaultdict
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import TranslatingColumnReader
+from whoosh.filedb.compound import CompoundStorage
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
@@ -43,6 +44,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.search import whoosh_postings
+from archive.search import whoosh_saved_tables as saved_tables
 
 __all__ = ["ArchiveSegmentWriter", "FieldLengths", "MERGE_FACTOR", "merge_tiers", "write_postings"]
 
@@ -433,6 +435,19 @@ class ArchiveSegmentWriter(SegmentWriter):
     def _close_segment(self):
         self._close_merged()  # after a failed flush too
         super()._close_segment()
+
+    def _assemble_segment(self):
+        # Whoosh's (writing.py and codec/base.py), leaving out the saved frequent postings:
+        # Whoosh would copy them into the compound file and delete them, and the tables
+        # would be made again from the blocks after the commit (minutes at a million turns).
+        if not self.compound:
+            return
+        segment = self.get_segment()
+        names = [name for name in segment.list_files(self.storage) if not saved_tables.is_table_file(name)]
+        CompoundStorage.assemble(segment.create_file(self.storage, segment.COMPOUND_EXT), self.storage, names)
+        for name in names:
+            self.storage.delete_file(name)
+        segment.compound = True
 
     def _close_merged(self):
         for merged in self._merging:
