@@ -121,13 +121,12 @@ class _Matches:
 
 
 class _Phrase:
-    """A phrase of the query not yet checked: what it adds to each document where it
-    matches, the scores of its words there (for ``_Sums.parts``), and where it has been
-    found so far."""
+    """A phrase of the query: what it adds to each document where it matches, and where
+    it has been found so far."""
 
-    def __init__(self, q, adds: np.ndarray, words: list[np.ndarray], size: int):
-        self.q, self.adds, self.words = q, adds, words
-        self.found = np.zeros(size, dtype=bool)
+    def __init__(self, q, adds: np.ndarray):
+        self.q, self.adds = q, adds
+        self.found = np.zeros(len(adds), dtype=bool)
 
 
 class _Sums:
@@ -140,7 +139,6 @@ class _Sums:
         self.slot, self.matches, self.deadline = slot, matches, deadline
         self.parts: list = []
         self.phrases: list[_Phrase] = []
-        self.checked = 0  # documents whose phrases were checked (for the tests)
 
     def add(self, q, factor: float = 1.0) -> np.ndarray:
         """The sums of ``q`` without its phrases; ``factor``: the boosts of the queries
@@ -173,10 +171,10 @@ class _Sums:
                 possible &= here
             # It can match only where each of its places has one of its words.
             adds[~possible] = 0.0
-            phrase = _Phrase(q, (adds * q.boost if q.boost != 1.0 else adds) * factor, words, size)
+            phrase = _Phrase(q, (adds * q.boost if q.boost != 1.0 else adds) * factor)
             self.phrases.append(phrase)
             self.parts.extend((phrase, scores) for scores in words)
-            return np.zeros(len(self.matches.docs))
+            return np.zeros(size)
         raise _CannotSum(type(q).__name__)
 
     def check_phrases(self, summed: np.ndarray, end: int) -> np.ndarray:
@@ -212,7 +210,6 @@ class _Sums:
 
     def _check(self, chosen: np.ndarray) -> np.ndarray:
         """What the phrases add to these documents (indices into ``matches.docs``)."""
-        self.checked += len(chosen)
         docs = self.matches.docs[chosen]
         within = np.zeros(len(self.matches.mask), dtype=bool)
         within[docs] = True
