@@ -146,7 +146,8 @@ def test_phrases_find_exactly_the_turns_whose_words_run_in_that_order(many_turns
     )
 
 
-# Phrases checked a few documents at a time: many batches, or the first and then the rest.
+# Phrases checked a few documents at a time: a first batch and then the rest, or a first
+# batch large enough to fill a page (the batches growing between is tested on its own below).
 @pytest.mark.parametrize("batches", [(4, 2), (24, 2)], ids=["first-4", "first-24"])
 def test_fast_paths_equal_whoosh_matching_and_scoring_everything(many_turns, monkeypatch, settings, batches):
     rng = random.Random(11)
@@ -230,6 +231,43 @@ def test_words_typed_without_quotes_are_checked_in_order_only_where_the_page_nee
     assert page == everything[:20]
     monkeypatch.setattr(whoosh_backend, "needs_whoosh", lambda q: True)
     assert _answer(query, "relevance", end=20)[2] == page  # Whoosh scoring every match
+
+
+def test_phrase_checks_stop_once_no_unchecked_turn_can_reach_the_page(monkeypatch):
+    """The batches of ``_Sums.check_phrases`` over many matches and two phrases that match
+    at random: each page is the best of the exact sums, found in growing batches."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    size = 5000
+    without = rng.random(size) * 10
+    adds = [rng.random(size) * 5 * (rng.random(size) < 0.9), rng.random(size) * 5]
+    matches = [rng.random(size) < 0.5, rng.random(size) < 0.05]
+    exact = without + sum(np.where(found, add, 0.0) for found, add in zip(matches, adds))
+    monkeypatch.setattr(whoosh_ranking, "FIRST_CHECKED", 16)
+    batches = {}
+    for end in (3, 20, 200):
+        sums = whoosh_ranking._Sums(None, whoosh_ranking._Matches(np.arange(size), None))
+        sums.phrases = [whoosh_ranking._Phrase(None, add) for add in adds]
+
+        def check(chosen, sums=sums, end=end):
+            # What phrase_mask would say of these documents.
+            batches.setdefault(end, []).append(len(chosen))
+            added = np.zeros(len(chosen))
+            for phrase, found in zip(sums.phrases, matches):
+                phrase.found[chosen] = found[chosen]
+                added += np.where(found[chosen], phrase.adds[chosen], 0.0)
+            return added
+
+        monkeypatch.setattr(sums, "_check", check)
+        summed = sums.check_phrases(without, end)
+        best = np.argsort(-exact, kind="stable")[:end]
+        assert np.argsort(-summed, kind="stable")[:end].tolist() == best.tolist()
+        assert np.array_equal(summed[best], exact[best])
+    # A first batch holding a page of 3 phrase matches, then one 8 times larger, and no more
+    # needed; a first batch with fewer than a page of them (20, 200): the rest at once.
+    assert batches[3] == [16, 128]
+    assert batches[20] == batches[200] == [16, size - 16]
 
 
 def test_decoded_postings_stay_within_the_budget_and_go_with_the_searcher(many_turns, settings):

@@ -14,7 +14,7 @@ A phrase is checked only where it could change the page. What it adds to a docum
 its words' scores there or nothing, so every match has a lowest and a highest possible
 score; documents are checked best highest first, in growing batches, until none left
 unchecked could reach the page. For common words typed without quotes (the word-order
-boost is such a phrase) that is a few thousand documents of hundreds of thousands.
+boost is such a phrase) most matches are then never checked.
 """
 
 from __future__ import annotations
