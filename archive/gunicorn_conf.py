@@ -50,3 +50,11 @@ def post_worker_init(worker):
         search(SearchParams(q="archive"))
     except Exception as error:  # noqa: BLE001 - a worker must start even if the index is not there yet
         worker.log.warning("search index not opened at start: %s", error)
+
+
+def post_request(worker, req, environ, resp):
+    """After each response: with ARCHIVE_WORKER_SPARE_MB set, give what the request freed back
+    to the system beyond that spare (``archive/process_memory.py``)."""
+    from archive.process_memory import release_free_memory
+
+    release_free_memory()
