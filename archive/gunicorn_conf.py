@@ -52,6 +52,14 @@ def post_worker_init(worker):
         worker.log.warning("search index not opened at start: %s", error)
 
 
+def on_starting(server):
+    """In the master, before any worker: a bad ARCHIVE_WORKER_SPARE_MB stops the server here,
+    not each request after it."""
+    from archive.process_memory import spare_bytes
+
+    spare_bytes()
+
+
 def post_request(worker, req, environ, resp):
     """After each response: with ARCHIVE_WORKER_SPARE_MB set, give what the request freed back
     to the system beyond that spare (``archive/process_memory.py``)."""

@@ -50,7 +50,12 @@ def spare_bytes() -> int | None:
     """Free memory a worker keeps for its next request, from ``ARCHIVE_WORKER_SPARE_MB`` (None
     when it is not set: nothing is given back)."""
     value = os.environ.get("ARCHIVE_WORKER_SPARE_MB", "").strip()
-    return int(value) * 1024 * 1024 if value else None
+    if not value:
+        return None
+    try:
+        return int(value) * 1024 * 1024
+    except ValueError:
+        raise ValueError(f"ARCHIVE_WORKER_SPARE_MB must be a whole number of megabytes, not {value!r}") from None
 
 
 def _own_resident() -> int:
@@ -61,8 +66,10 @@ def _own_resident() -> int:
 
 def free_in_allocator() -> int | None:
     """Bytes that glibc's allocator holds free *and resident* for this process (None
-    elsewhere): its own resident memory less what is allocated. Freed chunks whose pages were
-    already given back still count as free to glibc, so its own figure alone would not do."""
+    elsewhere), estimated as its own resident memory less what malloc has handed out. Freed
+    chunks whose pages were already given back still count as free to glibc, so its own
+    figure alone would not do. Python's small-object arenas (not malloc's) count as free
+    here, so the estimate errs high by their size (tens of megabytes in a web worker)."""
     if _LIBC is None:
         return None
     info = _LIBC.mallinfo2()

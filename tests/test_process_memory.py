@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from archive import gunicorn_conf
-from archive.process_memory import free_in_allocator, release_free_memory
+from archive.process_memory import free_in_allocator, release_free_memory, spare_bytes
 
 pytestmark = pytest.mark.skipif(free_in_allocator() is None, reason="needs glibc's allocator")
 
@@ -61,3 +61,9 @@ def test_without_a_spare_set_nothing_is_given_back(monkeypatch):
 
     assert before - own_memory() < 20 * MB
     assert len(held) == 60_000
+
+
+def test_a_spare_that_is_not_a_number_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("ARCHIVE_WORKER_SPARE_MB", "lots")
+    with pytest.raises(ValueError, match="ARCHIVE_WORKER_SPARE_MB must be a whole number of megabytes, not 'lots'"):
+        spare_bytes()
