@@ -8,8 +8,9 @@ page a new web worker serves, the mix of searches over HTTP, and the worker's me
 Each of ``--starts`` times it starts ``manage.py production`` with one gunicorn worker on
 the archive and asks for a search page of words no search has asked for before ("first
 search after a web process starts"); the last start then answers ``query_bench``'s mix
-(``--repeat`` times each, after one untimed). Times are of the whole page, from request to
-the last byte. Memory is read from ``/proc`` of the worker: resident (own pages, mapped index
+(``--repeat`` times each, after one untimed), then the reading pages that grow with the
+archive (the busiest speaker's and topic's, the longest transcript). Times are of the whole
+page, from request to the last byte. Memory is read from ``/proc`` of the worker: resident (own pages, mapped index
 files) and proportional (shared pages divided among the processes that map them).
 Not part of the test suite: the figures depend on the machine.
 """
@@ -25,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -82,7 +84,11 @@ def describe(mb: dict) -> str:
 
 def page(base: str, params: dict) -> float:
     """Seconds to fetch the search page for ``params``, to its last byte."""
-    url = f"{base}/search/?{urllib.parse.urlencode(params)}"
+    return fetch(f"{base}/search/?{urllib.parse.urlencode(params)}")
+
+
+def fetch(url: str) -> float:
+    """Seconds to fetch ``url``, to its last byte."""
     start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=120) as response:
         response.read()
@@ -120,6 +126,28 @@ def mix_cases(workdir: Path):
     return cases()
 
 
+def reading_pages(workdir: Path) -> list[tuple[str, str]]:
+    """(label, path) of the pages a reader opens whose size grows with the archive: the busiest
+    speaker's and topic's pages (first and a late page), the longest transcript, the lists."""
+    from django.db.models import Count
+
+    from archive.models import Speaker, Topic, Transcript
+
+    speaker = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
+    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
+    longest = Transcript.objects.annotate(n=Count("turns")).order_by("-n").first()
+    found = [("home", "/"), ("transcripts, newest", "/transcripts/"), ("speakers", "/speakers/"), ("topics", "/topics/")]
+    if speaker:
+        found += [(f"busiest speaker ({speaker.n:,} turns)", speaker.get_absolute_url()),
+                  ("the same, page 50", f"{speaker.get_absolute_url()}?page=50")]
+    if topic:
+        found += [(f"busiest topic ({topic.n:,} turns)", topic.get_absolute_url()),
+                  ("the same, page 50", f"{topic.get_absolute_url()}?page=50")]
+    if longest:
+        found.append((f"longest transcript ({longest.n:,} turns)", longest.get_absolute_url()))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("workdir", help="A folder built with query_bench.py --build.")
@@ -128,6 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(args.workdir).resolve()
     mix = mix_cases(workdir)
+    pages = reading_pages(workdir)
 
     firsts = []
     server = None
@@ -153,6 +182,15 @@ def main() -> None:
             print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.0f} | "
                   f"{percentile(values, 0.95) * 1000:.0f} |")
         print(f"\nafter the mix: {describe(memory(server.worker))}")
+        print("\n| page | median ms | p95 ms |\n|---|---:|---:|")
+        for label, path in pages:
+            try:
+                fetch(server.base + path)
+            except urllib.error.HTTPError as error:  # page 50 of a small archive
+                print(f"| {label} | HTTP {error.code} | |")
+                continue
+            times = [fetch(server.base + path) for _ in range(max(args.repeat, 5))]
+            print(f"| {label} | {statistics.median(times) * 1000:.0f} | {percentile(times, 0.95) * 1000:.0f} |")
     finally:
         server.stop()
 
