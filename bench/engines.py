@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import ROOT, percentile, search_params, sentences, timed  # noqa: E402
+from support import ROOT, most_used, percentile, search_params, sentences, timed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DATABASE = "archive_bench_engines"
@@ -188,14 +188,9 @@ def differences(reference: dict, other: dict) -> list[str]:
 
 
 def _cases(pool):
-    from django.db.models import Count
-
-    from archive.models import Speaker, Topic, Transcript
     from run import query_mix
 
-    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
-    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
-    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    busiest, topic, kind = most_used()
     return [c for c in query_mix(pool, busiest.slug, topic.slug if topic else "", kind) if c.kind != "quote9-plain"]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import KINDS, query_mix, write_transcripts  # noqa: E402
-from support import configure, percentile, search_params, sentences, timed  # noqa: E402
+from support import configure, most_used, percentile, search_params, sentences, timed  # noqa: E402
 
 
 def build(workdir: Path, turns: int) -> None:
@@ -42,13 +42,7 @@ def build(workdir: Path, turns: int) -> None:
 
 
 def cases():
-    from django.db.models import Count
-
-    from archive.models import Speaker, Topic, Transcript
-
-    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
-    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
-    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    busiest, topic, kind = most_used()
     return query_mix(sentences(real=True), busiest.slug if busiest else "", topic.slug if topic else "", kind)
 
 

@@ -46,6 +46,7 @@ from support import (  # noqa: E402
     build_haystack_index,
     configure,
     haystack_search,
+    most_used,
     percentile,
     search_params,
     sentences,
@@ -303,9 +304,8 @@ def measure(turns: int, workdir: Path, repeat: int, haystack: bool) -> dict:
     haystack = haystack and turns <= HAYSTACK_MAX_TURNS
     configure(workdir, baseline_index=haystack)
     from django.core.management import call_command
-    from django.db.models import Count
 
-    from archive.models import Speaker, Topic, Transcript, Turn
+    from archive.models import Turn
     from archive.search.indexing import rebuild
     from archive.search.service import search
 
@@ -332,9 +332,7 @@ def measure(turns: int, workdir: Path, repeat: int, haystack: bool) -> dict:
         t["haystack_index_s"] = round(elapsed, 1)
         t["haystack_index_turns_per_s"] = round(stored / elapsed)
 
-    busiest = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
-    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
-    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    busiest, topic, kind = most_used()
     cases = query_mix(pool, busiest.slug if busiest else "", topic.slug if topic else "", kind)
 
     elapsed, _ = timed(search, search_params({"q": "first search"}))

@@ -59,6 +59,19 @@ def configure(workdir: Path, baseline_index: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
+def most_used():
+    """(the person with the most turns, the topic with the most turns, the most common kind of
+    transcript) of the configured archive; the first two None in an archive without them."""
+    from django.db.models import Count
+
+    from archive.models import Speaker, Topic, Transcript
+
+    speaker = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
+    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
+    kind = Transcript.objects.values("kind").annotate(n=Count("id")).order_by("-n").first()["kind"]
+    return speaker, topic, kind
+
+
 def _spoken_sentences(text: str) -> list[str]:
     text = _LABEL_LINE.sub("", text)
     found = (s.strip() for s in _SENTENCE_END.split(text))

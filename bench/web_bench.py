@@ -10,8 +10,9 @@ the archive and asks for a search page of words no search has asked for before (
 search after a web process starts"); the last start then answers ``query_bench``'s mix
 (``--repeat`` times each, after one untimed), then the reading pages that grow with the
 archive (the busiest speaker's and topic's, the longest transcript). Times are of the whole
-page, from request to the last byte. Memory is read from ``/proc`` of the worker: resident (own pages, mapped index
-files) and proportional (shared pages divided among the processes that map them).
+page, from request to the last byte. Memory is read from ``/proc`` of the worker: resident
+(own pages, mapped index files) and proportional (shared pages divided among the processes
+that map them).
 Not part of the test suite: the figures depend on the machine.
 """
 
@@ -131,10 +132,10 @@ def reading_pages(workdir: Path) -> list[tuple[str, str]]:
     speaker's and topic's pages (first and a late page), the longest transcript, the lists."""
     from django.db.models import Count
 
-    from archive.models import Speaker, Topic, Transcript
+    from archive.models import Transcript
+    from support import most_used
 
-    speaker = Speaker.objects.filter(kind="person").annotate(n=Count("turns")).order_by("-n").first()
-    topic = Topic.objects.annotate(n=Count("turns")).order_by("-n").first()
+    speaker, topic, _kind = most_used()
     longest = Transcript.objects.annotate(n=Count("turns")).order_by("-n").first()
     found = [("home", "/"), ("transcripts, newest", "/transcripts/"), ("speakers", "/speakers/"), ("topics", "/topics/")]
     if speaker:
