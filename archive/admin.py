@@ -385,11 +385,6 @@ class TurnAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.text).chars(90)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Runs after commit, so the topics saved with the form are indexed too.
-        search_hooks.transcripts_changed([obj.transcript_id])
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         turn, changed = form.instance, set(form.changed_data)
@@ -401,14 +396,18 @@ class TurnAdmin(admin.ModelAdmin):
         # Otherwise corrected words, or the box unticked, mean tagging from the words again.
         if not turn.topics_by_hand and changed & {"text", "topics_by_hand"}:
             tag_turns([turn])
+        # Once the turn and its topics are saved, so that what is counted and indexed is the edit.
+        search_hooks.transcripts_changed([turn.transcript_id])
 
     def delete_model(self, request, obj):
-        search_hooks.transcripts_changed([obj.transcript_id])
+        transcript_id = obj.transcript_id
         super().delete_model(request, obj)
+        search_hooks.transcripts_changed([transcript_id])
 
     def delete_queryset(self, request, queryset):
-        search_hooks.transcripts_changed(set(queryset.values_list("transcript_id", flat=True)))
+        transcript_ids = set(queryset.values_list("transcript_id", flat=True))
         super().delete_queryset(request, queryset)
+        search_hooks.transcripts_changed(transcript_ids)
 
 
 @admin.register(Topic)

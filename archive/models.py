@@ -142,9 +142,13 @@ class TranscriptQuerySet(models.QuerySet):
         return self.defer("raw_text").annotate(**{name: Coalesce(models.Subquery(counted), 0)})
 
     def spoken_in_by(self, speaker):
-        """Transcripts where ``speaker`` has live turns, with that count as ``speaker_turns``."""
-        spoke = Turn.objects.filter(transcript=models.OuterRef("pk"), speaker=speaker, position__isnull=False)
-        return self.filter(models.Exists(spoke)).with_turn_counts(speaker=speaker, name="speaker_turns")
+        """Transcripts where ``speaker`` has live turns, with that count as ``speaker_turns``
+        (from the speaker's tallies, one per transcript, so the join repeats none)."""
+        return (
+            self.defer("raw_text")
+            .filter(speaker_tallies__speaker=speaker)
+            .annotate(speaker_turns=models.F("speaker_tallies__turns"))
+        )
 
 
 class Transcript(KeepsOldSlugs):
@@ -379,6 +383,48 @@ class TurnRevision(models.Model):
 
     def __str__(self):
         return f"Earlier text of {self.turn}"
+
+
+class SpeakerTally(models.Model):
+    """How many live turns a speaker has in one transcript.
+
+    Speaker pages, lists and charts add these up instead of counting turns: a busy speaker
+    has a hundred thousand turns but a few thousand tallies. ``archive/tallies.py`` writes a
+    transcript's tallies afresh in the transaction that changes its turns.
+    """
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="speaker_tallies")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="tallies")
+    turns = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "transcript"], name="speakertally_unique_per_transcript")
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_id} in {self.transcript_id}: {self.turns}"
+
+
+class TopicTally(models.Model):
+    """How many live turns of one speaker (or of unresolved labels) in one transcript speak
+    about a topic: what topic pages, lists and charts add up. Kept like ``SpeakerTally``.
+
+    A deleted speaker leaves its rows with no speaker, so a transcript may briefly hold two
+    rows for one topic and no speaker until it is counted again; every reader sums.
+    """
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="topic_tallies")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tallies", db_index=False)
+    speaker = models.ForeignKey(Speaker, null=True, on_delete=models.SET_NULL, related_name="topic_tallies")
+    turns = models.PositiveIntegerField()
+
+    class Meta:
+        # Covers every question a topic page and the topic list ask, without reading the rows.
+        indexes = [models.Index(fields=["topic", "transcript", "speaker", "turns"], name="topictally_topic_idx")]
+
+    def __str__(self):
+        return f"{self.topic_id} in {self.transcript_id} by {self.speaker_id}: {self.turns}"
 
 
 class PendingIndexUpdate(models.Model):

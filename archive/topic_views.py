@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import Truncator
 
+from archive import tallies
+from archive.charts import timeline
 from archive.models import Speaker, Topic, Turn
 from archive.search.documents import spoken_text
 from archive.search.highlight import mark_spans
 from archive.topics import current_vocabulary
-from archive.views import search_link, timeline_of
+from archive.views import search_link
 
 TURNS_PER_PAGE = 20
 TOP_SPEAKERS = 15
-LIVE = Q(turns__position__isnull=False)
 
 
 def topic_list(request):
     """``/topics/``: every topic by kind with how many turns speak about it."""
-    topics = Topic.objects.annotate(turn_count=Count("turns", filter=LIVE)).order_by("name")
+    topics = tallies.topics_with_counts().order_by("name")
     groups = []
     for kind, label in Topic.Kind.choices:
         of_kind = [t for t in topics if t.kind == kind]
@@ -36,24 +36,23 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    """``/topics/<slug>/``: the turns about a topic, newest first, with who spoke and when."""
+    """``/topics/<slug>/``: the turns about a topic, newest first, with who spoke and when.
+
+    Everything counted is read from the topic's tallies, one row per transcript and speaker.
+    """
     topic = get_object_or_404(Topic, slug=slug)
-    turns = Turn.objects.live().filter(topics=topic)
     # People lead, most turns first; roles (questions, an official on background) follow apart.
-    speakers = (
-        turns.filter(speaker__isnull=False)
-        .values("speaker__slug", "speaker__name", "speaker__kind")
-        .annotate(count=Count("id"))
-        .order_by("-count", "speaker__name")
-    )
     people, roles = [], []
-    for row in speakers:
+    for row in tallies.topic_speakers(topic):
         (people if row["speaker__kind"] == Speaker.Kind.PERSON else roles).append(row)
-    chart = timeline_of(turns, search_link(topic=topic.slug))
-    ordered = turns.with_context().prefetch_related("topics").order_by(
-        F("transcript__date").desc(nulls_last=True), "-transcript_id", "position"
+    spoken_in = tallies.topic_transcripts(topic)
+    months, undated = tallies.by_month(spoken_in)
+    turns = tallies.TurnsInTranscriptOrder(
+        spoken_in,
+        Turn.objects.live().filter(topics=topic).with_context().prefetch_related("topics"),
+        [*tallies.TOPIC_TRANSCRIPT_ORDER, "position"],
     )
-    page_obj = Paginator(ordered, TURNS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = Paginator(turns, TURNS_PER_PAGE).get_page(request.GET.get("page"))
     vocabulary = current_vocabulary()
     return render(
         request,
@@ -64,7 +63,7 @@ def topic_detail(request, slug):
             "people": people[:TOP_SPEAKERS],
             "more_people": max(0, len(people) - TOP_SPEAKERS),
             "roles": roles,
-            "chart": chart,
+            "chart": timeline(months, search_link(topic=topic.slug), undated=undated),
             "page_obj": page_obj,
             "items": [_item(turn, topic, vocabulary) for turn in page_obj.object_list],
             "nav_section": "topics",

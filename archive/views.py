@@ -8,12 +8,13 @@ import re
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, F, Max, Min, Prefetch, Q
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from archive import tallies
 from archive.charts import timeline
 from archive.models import SlugRedirect, Speaker, Transcript, Turn, TurnRevision
 from archive.search.within import find_in
@@ -22,6 +23,9 @@ from archive.speakers.addresses import moved_speaker_redirect
 TRANSCRIPTS_PER_PAGE = 25
 SPEAKER_TURNS_PER_PAGE = 20
 HOME_LATEST = 8
+# The speaker page lists this many of the speaker's latest transcripts; all are on the list of
+# transcripts filtered to the speaker.
+RECENT_TRANSCRIPTS = 10
 # The transcript page's list of speakers links this many of each speaker's turns; the rest
 # are one link away, on the page filtered to that speaker.
 ROSTER_NUMBERS = 12
@@ -30,7 +34,6 @@ MAX_TURN_NUMBER = 2**31 - 1
 UNKNOWN_YEAR = "unknown"
 
 _YEAR_RE = re.compile(r"\d{4}", re.ASCII)
-LIVE = Q(turns__position__isnull=False)
 
 
 def paginate(request, object_list, per_page):
@@ -153,7 +156,7 @@ def home(request):
         # Counted as /speakers/ counts them: who still speaks in a stored transcript, people
         # apart from roles.
         "speakers": Speaker.objects.order_by()
-        .filter(Exists(Turn.objects.live().filter(speaker=OuterRef("pk"))))
+        .filter(tallies.speaks_somewhere())
         .aggregate(
             people=Count("id", filter=Q(kind=Speaker.Kind.PERSON)), roles=Count("id", filter=Q(kind=Speaker.Kind.ROLE))
         ),
@@ -181,22 +184,28 @@ def _filter_year(queryset, year):
 
 
 def transcript_list(request):
-    """Transcripts newest first, 25 a page, filtered by ``year`` and ``kind``.
+    """Transcripts newest first, 25 a page, filtered by ``year``, ``kind`` and ``speaker``
+    (the transcripts a speaker has turns in).
 
-    A year or kind that is not valid is ignored (the list is shown unfiltered) rather than
-    answered with an error: the filters are conveniences, not addresses.
+    A year, kind or speaker that is not valid is ignored (the list is shown unfiltered)
+    rather than answered with an error: the filters are conveniences, not addresses.
     """
     kind_labels = dict(Transcript.Kind.choices)
     year = _year_from(request.GET.get("year"))
     kind = request.GET.get("kind")
     if kind not in kind_labels:
         kind = None
+    speaker_slug = request.GET.get("speaker", "").strip()
+    speaker = Speaker.objects.filter(slug=speaker_slug).first() if speaker_slug else None
 
-    # Each facet counts within the other filter, so the numbers match what a click shows.
-    by_kind = Transcript.objects.order_by()
+    stored = Transcript.objects.order_by()
+    if speaker is not None:
+        stored = stored.filter(speaker_tallies__speaker=speaker)
+    # Each facet counts within the other filters, so the numbers match what a click shows.
+    by_kind = stored
     if kind:
         by_kind = by_kind.filter(kind=kind)
-    by_year = _filter_year(Transcript.objects.order_by(), year)
+    by_year = _filter_year(stored, year)
 
     year_counts = {
         row["year"]: row["n"]
@@ -217,6 +226,11 @@ def transcript_list(request):
     ]
 
     transcripts = Transcript.objects.with_turn_counts().newest_first()
+    if speaker is not None:
+        # One tally per speaker and transcript: the join cannot repeat a transcript.
+        transcripts = transcripts.filter(speaker_tallies__speaker=speaker).annotate(
+            speaker_turns=F("speaker_tallies__turns")
+        )
     transcripts = _filter_year(transcripts, year)
     if kind:
         transcripts = transcripts.filter(kind=kind)
@@ -232,6 +246,7 @@ def transcript_list(request):
         "year_label": "Date unknown" if year == UNKNOWN_YEAR else (str(year) if year else ""),
         "kind": kind,
         "kind_label": kind_labels.get(kind, ""),
+        "speaker": speaker,
     }
     return render(request, "archive/transcript_list.html", context)
 
@@ -318,24 +333,6 @@ def turn_detail(request, slug, number):
     return render(request, "archive/turn_detail.html", context)
 
 
-def turns_by_month(turns):
-    """``({"2026-07": n, …}, undated)``: how many of ``turns`` were said in each month (one query)."""
-    months, undated = {}, 0
-    rows = turns.annotate(month=TruncMonth("transcript__date")).values("month").annotate(n=Count("id")).order_by()
-    for row in rows:
-        if row["month"] is None:
-            undated += row["n"]
-        else:
-            months[row["month"].strftime("%Y-%m")] = row["n"]
-    return months, undated
-
-
-def timeline_of(turns, link):
-    """The picture of when ``turns`` were said, each bar a link made by ``link``."""
-    months, undated = turns_by_month(turns)
-    return timeline(months, link, undated=undated)
-
-
 def search_link(**filters):
     """A function making the search address of ``filters`` narrowed to a period."""
 
@@ -348,20 +345,17 @@ def search_link(**filters):
 def speaker_list(request):
     """Named people first, then roles such as "Question" or "Moderator"; only who still speaks
     in a stored transcript (a speaker whose transcripts were all deleted is not listed)."""
-    speakers = Speaker.objects.annotate(
-        turn_count=Count("turns", filter=LIVE),
-        transcript_count=Count("turns__transcript", filter=LIVE, distinct=True),
-    ).filter(turn_count__gt=0).order_by("name")
     people, roles = [], []
-    for speaker in speakers:
+    for speaker in tallies.speakers_with_counts().order_by("name"):
         (roles if speaker.is_role else people).append(speaker)
     return render(request, "archive/speaker_list.html", {"people": people, "roles": roles})
 
 
 def speaker_detail(request, slug):
-    """Who a speaker is, where they spoke, and their turns, newest transcript first.
+    """Who a speaker is, when and where they spoke, and their turns, newest transcript first.
 
     The address of a speaker merged into another answers with a permanent redirect to it.
+    Everything counted is read from the speaker's tallies, one row per transcript.
     """
     speaker = Speaker.objects.prefetch_related("labels").filter(slug=slug).first()
     if speaker is None:
@@ -369,21 +363,24 @@ def speaker_detail(request, slug):
         if moved is None:
             raise Http404("No speaker has this address.")
         return moved
-    transcripts = list(
-        Transcript.objects.spoken_in_by(speaker).newest_first()
-    )
-    turns = (
-        Turn.objects.by_speaker(speaker)
-        .with_transcript()
-        .select_related("speaker", "answers__speaker")
-        .order_by(F("transcript__date").desc(nulls_last=True), "-transcript__created", "transcript_id", "position")
+    spoken_in = tallies.speaker_transcripts(speaker)
+    recent = {t.transcript_id: t.turns for t in spoken_in[:RECENT_TRANSCRIPTS]}
+    transcripts = list(Transcript.objects.defer("raw_text").filter(pk__in=recent).newest_first())
+    for transcript in transcripts:
+        transcript.speaker_turns = recent[transcript.pk]
+    turns = tallies.TurnsInTranscriptOrder(
+        spoken_in,
+        Turn.objects.by_speaker(speaker).with_transcript().select_related("speaker", "answers__speaker"),
+        [*tallies.SPEAKER_TRANSCRIPT_ORDER, "position"],
     )
     page = paginate(request, turns, SPEAKER_TURNS_PER_PAGE)
+    months, undated = tallies.by_month(spoken_in)
     context = {
         "speaker": speaker,
-        "chart": timeline_of(Turn.objects.by_speaker(speaker), search_link(speaker=speaker.slug)),
+        "chart": timeline(months, search_link(speaker=speaker.slug), undated=undated),
         "labels": [label.label for label in speaker.labels.all()],
         "transcripts": transcripts,
+        "transcript_count": len(spoken_in),
         "page_obj": page,
         "turns": page.object_list,
     }

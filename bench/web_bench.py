@@ -90,12 +90,17 @@ def page(base: str, params: dict) -> float:
 
 def fetch(url: str) -> float:
     """Seconds to fetch ``url``, to its last byte."""
+    return fetch_sized(url)[0]
+
+
+def fetch_sized(url: str) -> tuple[float, int]:
+    """Seconds to fetch ``url`` to its last byte, and its size in bytes."""
     start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=120) as response:
-        response.read()
+        size = len(response.read())
         if response.status != 200:
             raise SystemExit(f"{url}: HTTP {response.status}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, size
 
 
 class Server:
@@ -154,7 +159,10 @@ def main() -> None:
     parser.add_argument("workdir", help="A folder built with query_bench.py --build.")
     parser.add_argument("--starts", type=int, default=3, help="Server starts, each timing a first search (default 3).")
     parser.add_argument("--repeat", type=int, default=3, help="Times each search of the mix runs (default 3).")
+    parser.add_argument("--pages", action="store_true", help="Time only the reading pages (one start, no searches).")
     args = parser.parse_args()
+    if args.pages:
+        args.starts = 1
     workdir = Path(args.workdir).resolve()
     mix = mix_cases(workdir)
     pages = reading_pages(workdir)
@@ -174,26 +182,34 @@ def main() -> None:
           f"({min(firsts) * 1000:.0f}–{max(firsts) * 1000:.0f})\n")
     try:
         samples = collections.defaultdict(list)
-        for case in mix:
+        for case in [] if args.pages else mix:
             page(server.base, case.params)
             samples[case.kind].extend(page(server.base, case.params) for _ in range(args.repeat))
         labels = dict(KINDS)
-        print("| kind | median ms | p95 ms |\n|---|---:|---:|")
-        for kind, values in samples.items():
-            print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.0f} | "
-                  f"{percentile(values, 0.95) * 1000:.0f} |")
-        print(f"\nafter the mix: {describe(memory(server.worker))}")
-        print("\n| page | median ms | p95 ms |\n|---|---:|---:|")
+        if not args.pages:
+            print_searches(samples, labels, server)
+        print("\n| page | median ms | p95 ms | size KB |\n|---|---:|---:|---:|")
         for label, path in pages:
             try:
                 fetch(server.base + path)
             except urllib.error.HTTPError as error:  # page 50 of a small archive
-                print(f"| {label} | HTTP {error.code} | |")
+                print(f"| {label} | HTTP {error.code} | | |")
                 continue
-            times = [fetch(server.base + path) for _ in range(max(args.repeat, 5))]
-            print(f"| {label} | {statistics.median(times) * 1000:.0f} | {percentile(times, 0.95) * 1000:.0f} |")
+            timed_sizes = [fetch_sized(server.base + path) for _ in range(max(args.repeat, 5))]
+            times = [t for t, _ in timed_sizes]
+            print(f"| {label} | {statistics.median(times) * 1000:.0f} | {percentile(times, 0.95) * 1000:.0f} | "
+                  f"{timed_sizes[-1][1] / 1024:.0f} |")
     finally:
         server.stop()
+
+
+def print_searches(samples, labels, server) -> None:
+    """The mix's table by kind, and the worker's memory after it."""
+    print("| kind | median ms | p95 ms |\n|---|---:|---:|")
+    for kind, values in samples.items():
+        print(f"| {labels.get(kind, kind)} | {statistics.median(values) * 1000:.0f} | "
+              f"{percentile(values, 0.95) * 1000:.0f} |")
+    print(f"\nafter the mix: {describe(memory(server.worker))}")
 
 
 if __name__ == "__main__":

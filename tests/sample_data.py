@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from archive import tallies
 from archive.models import SlugRedirect, Speaker, SpeakerLabel, Topic, Transcript, Turn, TurnRevision
 
 HOSTILE = "<script>alert(1)</script>"
@@ -106,3 +107,5 @@ def add_turns(transcript, count, speaker):
         )
         for i in range(1, count + 1)
     )
+    # Written in bulk, as ingest writes them: the tallies are counted as ingest counts them.
+    tallies.recount([transcript.pk])

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive import tallies
 from archive.models import Topic, Turn
 from archive.search.service import SearchParams, search
 from archive.topics import Vocabulary, load_vocabulary, tag_turns, vocabulary_entries
@@ -233,6 +234,7 @@ def tagged(search_index):
     turns = add_turns(old, (blinken, "Massive consequences for Russia. <script>alert(1)</script>"))
     turns += add_turns(new, (price, "The Russian economy is under sanctions."), (price, "Nothing about it here."))
     tag_turns(turns)
+    tallies.recount({turn.transcript_id for turn in turns})  # as ingest does after tagging
     return turns
 
 

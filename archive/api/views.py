@@ -3,13 +3,15 @@
 Every endpoint runs a fixed number of queries, whatever the size of a transcript.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
+from archive import tallies
 from archive.api.serializers import (
     SpeakerDetailSerializer,
     SpeakerListSerializer,
@@ -19,11 +21,8 @@ from archive.api.serializers import (
     TranscriptFilterSerializer,
     TranscriptListSerializer,
 )
-from archive.models import SlugRedirect, Speaker, Topic, Transcript, Turn
+from archive.models import SlugRedirect, Speaker, Transcript, Turn
 from archive.speakers.addresses import moved_speaker_redirect
-
-LIVE = Q(turns__position__isnull=False)
-
 
 def index(request):
     """A page for people: what the API offers and where its schema is."""
@@ -74,11 +73,6 @@ class TranscriptDetail(generics.RetrieveAPIView):
             return HttpResponsePermanentRedirect(reverse("api_transcript_detail", args=[moved.transcript.slug]))
 
 
-def _speakers_with_counts():
-    return Speaker.objects.annotate(
-        turn_count=Count("turns", filter=LIVE),
-        transcript_count=Count("turns__transcript", filter=LIVE, distinct=True),
-    )
 
 
 class SpeakerList(generics.ListAPIView):
@@ -88,7 +82,7 @@ class SpeakerList(generics.ListAPIView):
 
     def get_queryset(self):
         # Only who still speaks somewhere: deleting transcripts can leave a speaker with none.
-        return _speakers_with_counts().filter(turn_count__gt=0).order_by("kind", "name")
+        return tallies.speakers_with_counts().order_by("kind", "name")
 
 
 class SpeakerDetail(generics.RetrieveAPIView):
@@ -99,7 +93,10 @@ class SpeakerDetail(generics.RetrieveAPIView):
     moves = True  # a merged or renamed speaker answers 301
 
     def get_queryset(self):
-        return _speakers_with_counts().prefetch_related("labels")
+        # A speaker whose transcripts were all deleted still answers, with no turns.
+        return Speaker.objects.annotate(
+            turn_count=Coalesce(Sum("tallies__turns"), 0), transcript_count=Count("tallies")
+        ).prefetch_related("labels")
 
     def get_object(self):
         speaker = super().get_object()
@@ -119,17 +116,13 @@ class SpeakerDetail(generics.RetrieveAPIView):
             return moved
 
 
-def _topics_with_counts():
-    return Topic.objects.annotate(turn_count=Count("turns", filter=LIVE))
-
-
 class TopicList(generics.ListAPIView):
     """Countries, organisations and themes, by name, with how many turns speak about each."""
 
     serializer_class = TopicListSerializer
 
     def get_queryset(self):
-        return _topics_with_counts().order_by("name")
+        return tallies.topics_with_counts().order_by("name")
 
 
 class TopicDetail(generics.RetrieveAPIView):
@@ -139,4 +132,4 @@ class TopicDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return _topics_with_counts()
+        return tallies.topics_with_counts()

@@ -1,7 +1,10 @@
 """What the admin calls so that staff edits reach the search index.
 
 Every hook schedules the re-index for after the admin's transaction commits, so the index
-is written from what the database really holds and a rolled-back edit writes nothing.
+is written from what the database really holds and a rolled-back edit writes nothing. Call
+a hook after the change it announces, in its transaction: the transcripts' turn tallies are
+counted then (``archive/tallies.py``). The hooks called before a delete are those whose
+rows' tallies go with them.
 """
 
 from __future__ import annotations

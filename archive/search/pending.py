@@ -21,13 +21,19 @@ def clean_ids(transcript_ids: Iterable) -> list[int]:
 
 
 def request_index(transcript_ids: Iterable[int]) -> None:
-    """In the caller's transaction: write these transcripts' search data now when the engine
-    keeps it in the database, or else list them as waiting for the index."""
+    """In the caller's transaction, after the change: write these transcripts' search data
+    now when the engine keeps it in the database, or else list them as waiting for the index.
+
+    Their turn tallies (``archive/tallies.py``) are written now too: every change the search
+    must hear of changes what the speaker and topic pages count.
+    """
+    from archive import tallies
     from archive.search.engine import get_engine
 
     ids = clean_ids(transcript_ids)
     if not ids:
         return
+    tallies.recount(ids)
     engine = get_engine()
     if getattr(engine, "writes_with_database", False):
         engine.index_transcripts(ids)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from archive import citations
-from archive.models import Speaker, Topic, Transcript, Turn
+from archive.models import Speaker, Topic, TopicTally, Transcript, Turn
 from archive.speakers.addresses import moved_speaker_redirect
 
 FEED_ITEMS = 30
@@ -248,9 +248,7 @@ class SpeakerFeed(ArchiveFeed):
         scope = _scope(request, root, f"{speaker.name}: new transcripts", speaker.get_absolute_url(),
                        f"Transcripts in which {speaker.name} speaks, as they are added to the archive.")
         transcripts = (
-            Transcript.objects.filter(turns__speaker=speaker, turns__position__isnull=False)
-            .distinct()
-            .order_by("-created", "-pk")[:FEED_ITEMS]
+            Transcript.objects.filter(speaker_tallies__speaker=speaker).order_by("-created", "-pk")[:FEED_ITEMS]
         )
         transcripts = list(transcripts)
         extra = {}
@@ -278,8 +276,7 @@ class TopicFeed(ArchiveFeed):
         scope = _scope(request, root, f"{topic.name}: new transcripts", link,
                        f"Transcripts that discuss {topic.name}, as they are added to the archive.")
         transcripts = list(
-            Transcript.objects.filter(turns__topics=topic, turns__position__isnull=False)
-            .distinct()
+            Transcript.objects.filter(Exists(TopicTally.objects.filter(topic=topic, transcript=OuterRef("pk"))))
             .order_by("-created", "-pk")[:FEED_ITEMS]
         )
         extra = {}

@@ -13,11 +13,13 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from archive.citations import site_root
-from archive.models import Speaker, Topic, Transcript, Turn
+from archive import tallies
+from archive.models import Speaker, Topic, TopicTally, Transcript, Turn
 
 
 class OriginSitemap(Sitemap):
@@ -88,7 +90,7 @@ class SpeakerSitemap(OriginSitemap):
     limit = 10000
 
     def items(self):
-        return Speaker.objects.filter(turns__position__isnull=False).distinct().only("slug", "modified").order_by("pk")
+        return Speaker.objects.filter(tallies.speaks_somewhere()).only("slug", "modified").order_by("pk")
 
     def lastmod(self, item):
         return item.modified
@@ -102,7 +104,7 @@ class TopicSitemap(OriginSitemap):
             reverse("topic_detail", kwargs={"slug": "x"})
         except NoReverseMatch:
             return Topic.objects.none()
-        return Topic.objects.filter(turns__position__isnull=False).distinct().only("slug").order_by("pk")
+        return Topic.objects.filter(Exists(TopicTally.objects.filter(topic=OuterRef("pk")))).only("slug").order_by("pk")
 
 
 SITEMAPS = {

@@ -84,9 +84,10 @@ def merge_speakers(kept: Speaker, others, *, pin: bool = True) -> MergeResult:
         if len(others) != len(other_ids):
             raise ValueError("A speaker to merge no longer exists; reload the page and try again.")
         moving = Turn.objects.filter(speaker_id__in=other_ids)
-        # After commit, the moved turns are indexed under the kept speaker's name and slug.
-        search_hooks.transcripts_changed(set(moving.values_list("transcript_id", flat=True)))
+        transcript_ids = set(moving.values_list("transcript_id", flat=True))
         turns_moved = moving.update(speaker=kept, modified=timezone.now())
+        # After commit, the moved turns are indexed under the kept speaker's name and slug.
+        search_hooks.transcripts_changed(transcript_ids)
         labels_moved = _move_labels(SpeakerLabel.objects.filter(speaker_id__in=other_ids), kept, pin=pin)
 
         changed = []
@@ -134,8 +135,8 @@ def split_label(speaker: Speaker, label: str, into: Speaker | None = None) -> Sp
             raise ValueError("Turns printed without a label cannot name a new speaker: choose who said them.")
         if created:
             into = new_person_from_label(label)
-        search_hooks.transcripts_changed(transcript_ids)
         turns_moved = moving.update(speaker=into, modified=timezone.now())
+        search_hooks.transcripts_changed(transcript_ids)
         # The label goes with its turns, pinned, even where ingest had not stored it as a row.
         _move_labels(SpeakerLabel.objects.filter(speaker=speaker, label=label), into, extra=[label])
     return SplitResult(into, created, turns_moved)

@@ -5,7 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from archive.search.indexing import IndexWriteError, index_transcripts
+from archive import tallies
+from archive.search.indexing import IndexWriteError, index_transcripts, request_index
 from archive.topics import current_vocabulary, retag_all
 
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         vocabulary = current_vocabulary()
         with transaction.atomic():
             changed, transcripts = retag_all(vocabulary)
+            if options["no_index"]:
+                # The topic pages count the new tags all the same.
+                tallies.recount(transcripts)
+            else:
+                # Listed with the change: a crash before the index write below loses nothing.
+                request_index(transcripts)
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"Retagged: {changed:,} turns changed topics in {len(transcripts):,} transcripts "
