@@ -396,11 +396,14 @@ class SpeakerTally(models.Model):
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="speaker_tallies")
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="tallies")
     turns = models.PositiveIntegerField()
+    # The transcript's date, copied so that a page sorts and charts without reading transcripts.
+    day = models.DateField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["speaker", "transcript"], name="speakertally_unique_per_transcript")
         ]
+        indexes = [models.Index(fields=["speaker", "day", "transcript", "turns"], name="speakertally_speaker_idx")]
 
     def __str__(self):
         return f"{self.speaker_id} in {self.transcript_id}: {self.turns}"
@@ -418,10 +421,11 @@ class TopicTally(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tallies", db_index=False)
     speaker = models.ForeignKey(Speaker, null=True, on_delete=models.SET_NULL, related_name="topic_tallies")
     turns = models.PositiveIntegerField()
+    day = models.DateField(null=True)  # as in SpeakerTally
 
     class Meta:
         # Covers every question a topic page and the topic list ask, without reading the rows.
-        indexes = [models.Index(fields=["topic", "transcript", "speaker", "turns"], name="topictally_topic_idx")]
+        indexes = [models.Index(fields=["topic", "day", "transcript", "speaker", "turns"], name="topictally_topic_idx")]
 
     def __str__(self):
         return f"{self.topic_id} in {self.transcript_id} by {self.speaker_id}: {self.turns}"

@@ -365,13 +365,13 @@ def speaker_detail(request, slug):
         return moved
     spoken_in = tallies.speaker_transcripts(speaker)
     recent = {t.transcript_id: t.turns for t in spoken_in[:RECENT_TRANSCRIPTS]}
-    transcripts = list(Transcript.objects.defer("raw_text").filter(pk__in=recent).newest_first())
+    by_id = Transcript.objects.defer("raw_text").in_bulk(list(recent))
+    transcripts = [by_id[pk] for pk in recent if pk in by_id]  # in the order of the turns below
     for transcript in transcripts:
         transcript.speaker_turns = recent[transcript.pk]
     turns = tallies.TurnsInTranscriptOrder(
         spoken_in,
         Turn.objects.by_speaker(speaker).with_transcript().select_related("speaker", "answers__speaker"),
-        [*tallies.SPEAKER_TRANSCRIPT_ORDER, "position"],
     )
     page = paginate(request, turns, SPEAKER_TURNS_PER_PAGE)
     months, undated = tallies.by_month(spoken_in)

@@ -15,9 +15,13 @@ from archive import tallies
 from archive.models import Speaker, SpeakerTally, Topic, TopicTally, Transcript, Turn
 from archive.speakers.curation import merge_speakers, split_label
 from archive.topics import load_vocabulary
-from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (fixture)
+from tests.search_support import add_turns, search_index, speaker, transcript  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
+
+# What the pages promise: newest transcript first, undated last, the later stored first on one
+# day, each transcript's turns in order.
+NEWEST_TRANSCRIPT_FIRST = [F("transcript__date").desc(nulls_last=True), "-transcript_id", "position"]
 
 BRIEFING = (
     "QUESTION:  What about Russia?\n\n"
@@ -109,6 +113,11 @@ def test_turns_changed_one_at_a_time_are_recounted(briefing):
     assert_tallies_true()
     Turn.objects.get(position=1).delete()
     assert_tallies_true()
+    stored = Transcript.objects.get()
+    stored.date = datetime.date(2021, 12, 31)
+    stored.save()
+    assert set(SpeakerTally.objects.values_list("day", flat=True)) == {datetime.date(2021, 12, 31)}
+    assert_tallies_true()
 
 
 def test_deleting_a_speaker_a_topic_or_a_transcript_leaves_true_tallies(briefing):
@@ -163,11 +172,10 @@ def many_transcripts():
 
 def test_every_page_of_a_speaker_holds_the_turns_sorting_them_all_would_give(many_transcripts):
     everything = list(
-        Turn.objects.by_speaker(many_transcripts).order_by(*tallies.SPEAKER_TRANSCRIPT_ORDER, "position")
+        Turn.objects.by_speaker(many_transcripts).order_by(*NEWEST_TRANSCRIPT_FIRST)
     )
     listed = tallies.TurnsInTranscriptOrder(
         tallies.speaker_transcripts(many_transcripts), Turn.objects.by_speaker(many_transcripts),
-        [*tallies.SPEAKER_TRANSCRIPT_ORDER, "position"],
     )
     assert listed.count() == len(everything) == 48
     for size in (1, 4, 20):
@@ -198,7 +206,7 @@ def test_the_speaker_page_counts_from_tallies_and_links_every_transcript(client,
     assert months == {"2023-07": 17, "2022-01": 5, "2021-05": 13, "2020-02": 8} and undated == 5
     last = client.get(many_transcripts.get_absolute_url(), {"page": 3})
     assert [turn.pk for turn in last.context["turns"]] == [
-        t.pk for t in Turn.objects.by_speaker(many_transcripts).order_by(*tallies.SPEAKER_TRANSCRIPT_ORDER, "position")
+        t.pk for t in Turn.objects.by_speaker(many_transcripts).order_by(*NEWEST_TRANSCRIPT_FIRST)
     ][40:]
     assert client.get(many_transcripts.get_absolute_url(), {"page": 4}).status_code == 404
 
@@ -219,7 +227,7 @@ def test_a_topic_page_pages_and_counts_like_sorting_every_turn(client, search_in
     people = {row["speaker__name"]: row["count"] for row in response.context["people"]}
     assert people == {"Antony J. Blinken": 4 + 8 + 11, "Ned Price": 5 + 8 + 12}
     everything = list(
-        Turn.objects.live().filter(topics=russia).order_by(*tallies.TOPIC_TRANSCRIPT_ORDER, "position")
+        Turn.objects.live().filter(topics=russia).order_by(*NEWEST_TRANSCRIPT_FIRST)
     )
     assert len(everything) == 48
     shown = [item["turn"].pk for item in response.context["items"]]
