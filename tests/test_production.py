@@ -226,3 +226,28 @@ def test_a_web_process_is_prepared_before_its_first_request():
     pages = {p.relative_to(templates).as_posix() for p in templates.rglob("*.html")}
     assert {"search/search.html", "search/_result.html", "archive/turn_detail.html", "base.html"} <= pages
     assert pages <= set(loader.get_template_cache)
+
+
+class _Worker:
+    class log:
+        @staticmethod
+        def warning(*args):
+            pass
+
+
+@pytest.mark.django_db
+def test_a_worker_freezes_what_it_keeps_once_it_is_ready(search_index):
+    """What a worker holds for its whole life is out of the collector's full passes, which
+    otherwise stall a request now and then (bench/README.md)."""
+    import gc
+
+    from archive import gunicorn_conf
+
+    gc.unfreeze()
+    kept = object.__new__(type("Kept", (), {}))  # a tracked object alive before the hook
+    try:
+        gunicorn_conf.post_worker_init(_Worker())
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
