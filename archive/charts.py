@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +23,9 @@ BOTTOM = 22  # room for the labels under the bars
 GAP = 0.2  # share of each slot left between bars
 MAX_SLOT = 80  # a bar and its gap at most: one or two periods are bars, not blocks
 LABEL_EVERY_BAR = 12  # more bars than this and only January (or the first bar) is labelled
+# Room a character of the 14-unit labels takes (digits and commas are narrower): a count or a
+# label wider than its room is not printed, so no two run into each other.
+CHAR_WIDTH = 8
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Timeline:
     undated: int = 0
     width: int = WIDTH
     height: int = HEIGHT
+    slot: float = MAX_SLOT  # a bar and its gap, set by _lay_out
 
     @property
     def busiest(self) -> Bar:
@@ -73,7 +78,9 @@ class Timeline:
 
     @property
     def show_counts(self) -> bool:
-        return len(self.bars) <= LABEL_EVERY_BAR * 2
+        """Counts above the bars only where the widest fits its slot ("12,345" needs 48 units)."""
+        widest = max(len(f"{bar.count:,}") for bar in self.bars)
+        return len(self.bars) <= LABEL_EVERY_BAR * 2 and widest * CHAR_WIDTH <= self.slot
 
 
 def _month_keys(counts: Mapping) -> list[tuple[int, int]]:
@@ -149,7 +156,7 @@ def timeline(counts: Mapping[str, int], link: Callable[[datetime.date, datetime.
 
 
 def _lay_out(chart: Timeline) -> None:
-    slot = min(chart.width / len(chart.bars), MAX_SLOT)
+    slot = chart.slot = min(chart.width / len(chart.bars), MAX_SLOT)
     # Fewer bars than fill the width stand in its middle.
     left = (chart.width - slot * len(chart.bars)) / 2
     tallest = max(b.count for b in chart.bars) or 1
@@ -160,3 +167,21 @@ def _lay_out(chart: Timeline) -> None:
         # A period with any turns is at least 2 units tall, so it never looks empty.
         bar.height = round(max(room * bar.count / tallest, 2 if bar.count else 0), 1)
         bar.y = round(chart.baseline - bar.height, 1)
+    _thin_labels(chart.bars, slot)
+
+
+def _thin_labels(bars: list[Bar], slot: float) -> None:
+    """Leave out a label that would touch the one before it (or the last, which is kept):
+    2009 and 2010 side by side at 18 bars a chart."""
+    shown = [i for i, bar in enumerate(bars) if bar.show_label]
+    if len(shown) < 2:
+        return
+    apart = max(1, math.ceil((max(len(bars[i].short) for i in shown) * CHAR_WIDTH + 4) / slot))
+    kept = [shown[0]]
+    for i in shown[1:-1]:
+        if i - kept[-1] >= apart and shown[-1] - i >= apart:
+            kept.append(i)
+    if shown[-1] - kept[-1] >= apart:
+        kept.append(shown[-1])
+    for i in shown:
+        bars[i].show_label = i in kept

@@ -44,12 +44,19 @@ def _models(apps=None):
     return Turn, SpeakerTally, TopicTally
 
 
-def counted(transcript_ids: list[int], apps=None) -> tuple[list, list]:
+def counted(transcript_ids: list[int], apps=None, lock: bool = False) -> tuple[list, list]:
     """What the tallies of these transcripts should be, from their live turns and dates:
-    ``([(transcript, speaker, turns, day)], [(transcript, topic, speaker, turns, day)])``."""
+    ``([(transcript, speaker, turns, day)], [(transcript, topic, speaker, turns, day)])``.
+
+    With ``lock`` the transcripts' rows are locked first (in a transaction), so that two
+    recounts of one transcript take turns rather than both inserting its tallies.
+    """
     Turn, _, _ = _models(apps)
     Transcript = Turn._meta.get_field("transcript").related_model
-    days = dict(Transcript.objects.filter(pk__in=transcript_ids).values_list("pk", "date"))
+    transcripts = Transcript.objects.filter(pk__in=transcript_ids).order_by("pk")
+    if lock:
+        transcripts = transcripts.select_for_update()
+    days = dict(transcripts.values_list("pk", "date"))
     live = Turn.objects.filter(transcript_id__in=transcript_ids, position__isnull=False)
     speakers = (
         live.filter(speaker__isnull=False)
@@ -79,7 +86,7 @@ def recount(transcript_ids: Iterable[int], apps=None) -> None:
 def _recount(ids, SpeakerTally, TopicTally, apps) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        speakers, topics = counted(chunk, apps)
+        speakers, topics = counted(chunk, apps, lock=True)
         SpeakerTally.objects.filter(transcript_id__in=chunk).delete()
         TopicTally.objects.filter(transcript_id__in=chunk).delete()
         SpeakerTally.objects.bulk_create(

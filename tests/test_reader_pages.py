@@ -316,6 +316,18 @@ def test_one_period_is_a_bar_in_the_middle_not_a_block():
     assert wide.bars[0].x < 5 and wide.bars[-1].x + wide.bars[-1].width > wide.width - 5
 
 
+def test_labels_and_counts_that_would_touch_are_left_out():
+    # Eighteen years of a busy speaker: side-by-side years and four-digit counts would overlap.
+    chart = timeline({f"{year}-06": 5_000 + year for year in range(2009, 2027)}, link)
+    assert [b.short for b in chart.bars if b.show_label] == ["2009", "2015", "2020", "2026"]
+    shown = [b for b in chart.bars if b.show_label]
+    assert all(b.x - a.x >= 4 * 8 for a, b in zip(shown, shown[1:]))
+    assert not chart.show_counts  # "7,026" is wider than a bar's slot; the table has them
+    # Few bars have room for both.
+    few = timeline({"2021-06": 7_000, "2023-06": 12_345}, link)
+    assert few.show_counts and all(b.show_label for b in few.bars)
+
+
 @pytest.fixture
 def dated(search_index):
     blinken = speaker("Antony J. Blinken", "antony-j-blinken")
