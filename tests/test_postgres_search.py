@@ -236,6 +236,64 @@ def test_both_engines_find_the_same_turns_with_the_same_counts(search_index, set
     assert [in_postgres[key][3] for key in ordered] == [in_whoosh[key][3] for key in ordered]
 
 
+def test_browsing_without_words_counts_and_pages_as_the_whoosh_engine_does(search_index, settings):
+    """No words typed: the PostgreSQL engine adds up the turn tallies instead of counting
+    rows, and walks the transcripts for the page; what a reader sees must not change."""
+    import datetime
+
+    from haystack import connections
+
+    from archive.search.pending import request_index
+
+    for path in sorted(FIXTURES.glob("*")):
+        call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
+    # A turn no speaker is named for, and one a correction withdrew: counted and not.
+    first, second = Transcript.objects.order_by("pk")[:2]
+    with transaction.atomic():
+        Turn.objects.filter(transcript=first, position=2).update(speaker=None)
+        Turn.objects.filter(transcript=second, position=1).update(position=None)
+        request_index([first.pk, second.pk])
+    speaker = Turn.objects.filter(speaker__isnull=False).values_list("speaker__slug", flat=True).first()
+    dated = Transcript.objects.exclude(date=None).order_by("date")
+    earliest, latest = dated.first(), dated.last()
+    options = [
+        {},
+        {"sort": "oldest"},
+        {"sort": "added"},
+        {"speaker": speaker},
+        {"speaker": speaker, "sort": "oldest", "page": 2, "per_page": 5},
+        {"kind": first.kind},
+        {"date_from": earliest.date + datetime.timedelta(days=1), "date_to": latest.date - datetime.timedelta(days=1)},
+        {"date_from": earliest.date + datetime.timedelta(days=1), "kind": latest.kind, "sort": "added"},
+        {"page": 3, "per_page": 7},
+        {"page": 9999},  # the last page
+    ]
+
+    def answers():
+        found = []
+        for option in options:
+            page = search(SearchParams(q="", **option))
+            facets = {name: sorted((f.value, f.count) for f in values) for name, values in page.facets.items()}
+            found.append((page.total, facets, page.months, [r.turn.pk for r in page.results]))
+        return found
+
+    in_postgres = answers()
+    assert in_postgres[0][0] == Turn.objects.filter(position__isnull=False).count()
+    assert all(total and ids for total, _, _, ids in in_postgres)
+    settings.HAYSTACK_CONNECTIONS = {
+        "default": {**settings.HAYSTACK_CONNECTIONS["default"], "ENGINE": "archive.search.backend.ArchiveWhooshEngine"}
+    }
+    connections.connections_info = settings.HAYSTACK_CONNECTIONS
+    connections.reload("default")
+    try:
+        indexing.rebuild()
+        in_whoosh = answers()
+    finally:
+        connections.reload("default")
+    for option, pg, whoosh in zip(options, in_postgres, in_whoosh):
+        assert pg == whoosh, option
+
+
 def test_the_search_page_and_api_answer_from_postgres(client, search_index):
     load_seed()
     page = client.get("/search/", {"q": "sanctions"})

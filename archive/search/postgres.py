@@ -210,10 +210,12 @@ def proximity_query(parsed: ParsedQuery | None) -> str | None:
 
 
 def _tables():
-    from archive.models import Speaker, Topic, Transcript, Turn
+    from archive.models import Speaker, SpeakerTally, Topic, TopicTally, Transcript, Turn
 
     return {
         "turn": Turn._meta.db_table,
+        "speaker_tally": SpeakerTally._meta.db_table,
+        "topic_tally": TopicTally._meta.db_table,
         "transcript": Transcript._meta.db_table,
         "speaker": Speaker._meta.db_table,
         "topic": Topic._meta.db_table,
@@ -445,7 +447,10 @@ class ArchivePostgresBackend(BaseSearchBackend):
                 if time_limit:
                     # The server stops a statement past the limit; the clock catches the rest.
                     cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(time_limit * 1000))}")
-                hits = self._matches(cursor, source, params, parsed, sort, start, end, facets)
+                if tsquery is None and not filters.topic:
+                    hits = self._browse(cursor, filters, sort, start, end, facets)
+                else:
+                    hits = self._matches(cursor, source, params, parsed, sort, start, end, facets)
                 if deadline is not None and time.monotonic() > deadline:
                     raise SearchTimeout
                 return hits
@@ -533,6 +538,109 @@ class ArchivePostgresBackend(BaseSearchBackend):
         if rum_page and hits.total and end > start:
             hits.page = self._rum_page(cursor, source, params, parsed, ranked, start, end)
         return hits
+
+    def _browse(self, cursor, filters: Filters, sort, start, end, facets) -> Hits:
+        """No words typed: every live turn, perhaps of one speaker, kind or time. The count and
+        the facet counts are sums of the turn tallies (``archive/tallies.py``, written in the
+        transactions that change the turns, so as exact as counting the rows, and a few
+        thousand rows to add instead of a million); the page walks the transcripts in the
+        page's order and reads only the turns it shows. (A topic filter is counted from the
+        rows: the topics facet of a topic's turns is not in the tallies.)"""
+        names = _tables()
+        speaker_tallies, topic_tallies = names["speaker_tally"], names["topic_tally"]
+        restrict, restrict_params = ["TRUE"], []
+        if filters.kind:
+            restrict.append("tr.kind = %s")
+            restrict_params.append(filters.kind)
+        if filters.days:
+            restrict.append("tr.date BETWEEN %s AND %s")
+            restrict_params.extend([_date(filters.days[0]), _date(filters.days[1])])
+        restricted = " AND ".join(restrict)
+
+        def tallies(table: str) -> tuple[str, list]:
+            # A tally carries its transcript's date; only the kind is read from the transcript.
+            sql = f"FROM {table} AS x"
+            if filters.kind:
+                sql += f" JOIN {names['transcript']} AS tr ON tr.id = x.transcript_id"
+            conditions, params = ["TRUE"], []
+            if filters.kind:
+                conditions.append("tr.kind = %s")
+                params.append(filters.kind)
+            if filters.days:
+                conditions.append("x.day BETWEEN %s AND %s")
+                params.extend([_date(filters.days[0]), _date(filters.days[1])])
+            if filters.speaker:
+                conditions.append(f"x.speaker_id IN (SELECT id FROM {names['speaker']} WHERE slug = %s)")
+                params.append(filters.speaker)
+            return f"{sql} WHERE {' AND '.join(conditions)}", params
+
+        # Turns by kind and day: the speakers' tallies, and the turns no speaker is named for.
+        of_speakers, of_speakers_params = tallies(speaker_tallies)
+        # (The facets need no finer day than the month.)
+        month = "date_trunc('month', {})::date"
+        parts = [
+            f"SELECT 'day', tr.kind, {month.format('tr.date')}, sum(c.n)::bigint FROM (SELECT x.transcript_id, "
+            f"sum(x.turns) AS n {of_speakers} GROUP BY x.transcript_id) AS c "
+            f"JOIN {names['transcript']} AS tr ON tr.id = c.transcript_id GROUP BY 2, 3"
+        ]
+        part_params = list(of_speakers_params)
+        if not filters.speaker:
+            parts.append(
+                f"SELECT 'day', tr.kind, {month.format('tr.date')}, count(*) FROM {names['turn']} AS t "
+                f"JOIN {names['transcript']} AS tr ON tr.id = t.transcript_id "
+                f"WHERE t.speaker_id IS NULL AND t.position IS NOT NULL AND {restricted} GROUP BY 2, 3"
+            )
+            part_params += restrict_params
+        if "speaker" in facets:
+            parts.append(
+                f"SELECT 'speaker', s.slug, NULL, c.n FROM (SELECT x.speaker_id, sum(x.turns)::bigint AS n "
+                f"{of_speakers} GROUP BY x.speaker_id) AS c JOIN {names['speaker']} AS s ON s.id = c.speaker_id"
+            )
+            part_params += of_speakers_params
+        if "topics" in facets:
+            of_topics, of_topics_params = tallies(topic_tallies)
+            parts.append(
+                f"SELECT 'topics', tp.slug, NULL, c.n FROM (SELECT x.topic_id, sum(x.turns)::bigint AS n "
+                f"{of_topics} GROUP BY x.topic_id) AS c JOIN {names['topic']} AS tp ON tp.id = c.topic_id WHERE c.n > 0"
+            )
+            part_params += of_topics_params
+        cursor.execute(" UNION ALL ".join(parts), part_params)
+        hits = Hits(total=0)
+        hits.facets = {name: Counter() for name in facets}
+        for facet, value, day, n in cursor.fetchall():
+            if facet == "day":
+                hits.total += n
+                _count_day(hits.facets, value, day, n)
+            elif facet in hits.facets and n:
+                hits.facets[facet][value] = n
+        if end > start and hits.total > start:
+            hits.page = self._browse_page(cursor, restricted, restrict_params, filters, sort, start, end)
+        return hits
+
+    def _browse_page(self, cursor, restricted, restrict_params, filters, sort, start, end):
+        """One page of every turn in date (or added) order: the transcripts are sorted (a few
+        tens of thousands of rows at most), then each one's turns are read from the index on
+        (transcript, position) until the page is full."""
+        names = _tables()
+        transcript_order, turn_order = {
+            "oldest": ("tr.date ASC NULLS LAST, tr.id ASC", "tr.date ASC NULLS LAST, tr.id ASC, t.position"),
+            "added": ("tr.id DESC", "tr.id DESC, t.position"),
+        }.get(sort, ("tr.date DESC NULLS LAST, tr.id DESC", "tr.date DESC NULLS LAST, tr.id DESC, t.position"))
+        of_speaker, params = "", list(restrict_params)
+        if filters.speaker:
+            speaker = f"(SELECT id FROM {names['speaker']} WHERE slug = %s)"
+            # Only the transcripts the speaker has turns in.
+            restricted += f" AND tr.id IN (SELECT transcript_id FROM {names['speaker_tally']} WHERE speaker_id IN {speaker})"
+            of_speaker = f" AND t.speaker_id IN {speaker}"
+            params += [filters.speaker, filters.speaker]
+        sql = (
+            f"SELECT t.id FROM (SELECT tr.id, tr.date FROM {names['transcript']} AS tr WHERE {restricted} "
+            f"ORDER BY {transcript_order}) AS tr CROSS JOIN LATERAL (SELECT t.id, t.position FROM {names['turn']} AS t "
+            f"WHERE t.transcript_id = tr.id AND t.position IS NOT NULL{of_speaker} ORDER BY t.position) AS t "
+            f"ORDER BY {turn_order} LIMIT %s OFFSET %s"
+        )
+        cursor.execute(sql, params + [end - start, start])
+        return [({"django_id": str(pk)}, 0.0) for (pk,) in cursor.fetchall()]
 
     def _rum_page(self, cursor, source, params, parsed, ranked, start, end):
         """With RUM the index hands over the best candidates by its own rank; only those are
