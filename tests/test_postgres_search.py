@@ -98,6 +98,69 @@ def test_check_finds_stale_and_withdrawn_lexemes_and_repairs_them(search_index):
     assert _found("putin’s demands") == ["Putin's demands are a sphere of influence. Mr. Gerapetritis agreed with me."]
 
 
+def test_a_turn_given_another_topic_is_counted_under_it_and_the_check_sees_stale_topics(
+    search_index, django_capture_on_commit_callbacks
+):
+    from archive.models import Topic
+    from archive.search import hooks
+
+    _store()
+
+    def topic_counts(q):
+        return {f.value: f.count for f in search(SearchParams(q=q)).facets["topic"]}
+
+    turn = Turn.objects.live().get(position=1)
+    before = topic_counts("telegraph")
+    treaties = Topic.objects.create(name="Treaties", slug="treaties")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        turn.topics.set([treaties])  # as the admin saves a turn's topics
+        hooks.transcripts_changed([turn.transcript_id])
+    assert topic_counts("telegraph") == {"treaties": 1}
+    assert before != {"treaties": 1}
+    assert indexing.check().in_step
+    # The topic ids changed behind the engine's back are found stale and written again.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_turn SET search_topics = NULL WHERE id = %s", [turn.pk])
+    assert topic_counts("telegraph") == {}
+    assert indexing.check().stale == [turn.pk]
+    call_command("check_search_index", repair=True, stdout=StringIO())
+    assert topic_counts("telegraph") == {"treaties": 1}
+
+
+def test_an_archive_indexed_before_topics_were_in_the_rows_gets_them_from_the_migration(search_index):
+    """What migration 0009 writes in SQL must be what the engine writes itself: the check finds
+    every turn in step afterwards, and the topic filter and facet answer as before."""
+    from importlib import import_module
+
+    migration = import_module("archive.migrations.0009_turn_search_topics")
+    for path in sorted(FIXTURES.glob("*")):
+        call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
+    topic = _busiest_topic()
+    tagged = Turn.objects.live().filter(topics__slug=topic).count()
+
+    def answer():
+        page = search(SearchParams(q="", topic=topic))
+        return page.total, {f.value: f.count for f in search(SearchParams(q="the")).facets["topic"]}
+
+    expected = answer()
+    assert expected[0] == tagged > 0
+    with connection.schema_editor() as editor:
+        migration.backwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE archive_turn SET search_topics = NULL")
+        cursor.execute("SELECT count(*) FROM archive_turn WHERE search_lexemes::text LIKE '%%''#%%'")
+        assert cursor.fetchone()[0] == 0
+    assert answer()[0] == 0  # as an archive indexed before would answer
+    assert len(indexing.check().stale) >= tagged
+    with connection.schema_editor() as editor:
+        migration.forwards(None, editor)
+    assert indexing.check().in_step
+    assert answer() == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'archive_turn'::regclass AND attname = 'search_lexemes'")
+        assert cursor.fetchone()[0] == "m"
+
+
 def test_rebuild_writes_every_live_turn_and_nothing_else(search_index):
     _store()
     with connection.cursor() as cursor:
@@ -200,16 +263,26 @@ PARITY_QUERIES = [
 ]
 
 
+def _busiest_topic() -> str:
+    from django.db.models import Count
+
+    from archive.models import Topic
+
+    return Topic.objects.annotate(n=Count("turns")).order_by("-n", "slug").values_list("slug", flat=True).first()
+
+
 def test_both_engines_find_the_same_turns_with_the_same_counts(search_index, settings):
     from haystack import connections
 
     for path in sorted(FIXTURES.glob("*")):
         call_command("ingest", str(path), stdout=StringIO(), stderr=StringIO())
 
+    topic = _busiest_topic()
+
     def answers():
         found = {}
         for q in PARITY_QUERIES:
-            for options in ({}, {"sort": "newest"}, {"speaker": "antony-j-blinken"}, {"kind": "interview"}):
+            for options in ({}, {"sort": "newest"}, {"speaker": "antony-j-blinken"}, {"kind": "interview"}, {"topic": topic}):
                 page = search(SearchParams(q=q, per_page=50, **options))
                 facets = {name: {(f.value, f.count) for f in values} for name, values in page.facets.items()}
                 ids = [r.turn.pk for r in page.results]
@@ -267,6 +340,8 @@ def test_browsing_without_words_counts_and_pages_as_the_whoosh_engine_does(searc
         {"date_from": earliest.date + datetime.timedelta(days=1), "kind": latest.kind, "sort": "added"},
         {"page": 3, "per_page": 7},
         {"page": 9999},  # the last page
+        {"topic": _busiest_topic()},  # counted from the rows
+        {"topic": _busiest_topic(), "sort": "oldest", "page": 2, "per_page": 3},
     ]
 
     def answers():

@@ -35,8 +35,10 @@ from archive.search.haystack_results import answer, highlighted_texts, no_result
 from archive.search.pending import ID_CHUNK, clear_pending, last_pending
 from archive.search.query import BOOSTS, PROXIMITY_BOOST, PROXIMITY_SLOP, Clause, ParsedQuery, QueryWord, parse
 
-# Marks that keep the fields apart inside one tsvector; exact words carry none.
-STEM, NAME, TITLE = "~", "@", "^"
+# Marks that keep the fields apart inside one tsvector; exact words carry none. A turn's
+# topics are there too, as their slugs with no position, so that a topic filter is one more
+# word the index intersects rather than a list of turns to test one by one.
+STEM, NAME, TITLE, TOPIC = "~", "@", "^", "#"
 # tsvector weights: the speaker's name (A) counts most, then the words spoken, exact (B) or
 # stemmed (C), and the title (D) least, in the proportions of the Whoosh engine's boosts.
 _WEIGHT = {"name": "A", "exact": "B", "stem": "C", "title": "D"}
@@ -118,8 +120,8 @@ def lexemes(doc: dict) -> str:
         add(NAME + word.exact, n, "name")
     for n, word in enumerate(words(doc["title"] or ""), 1):
         add(TITLE + word.stemmed, n, "title")
-    parts = []
-    size = 0
+    parts = [_quote(TOPIC + slug) for slug in sorted(set(doc.get("topics", "").split()))]
+    size = sum(len(part) + 1 for part in parts)
     for lexeme, found in positions.items():
         weight = weights[lexeme]
         part = _quote(lexeme) + ":" + ",".join(f"{p}{weight}" for p in found)
@@ -128,6 +130,18 @@ def lexemes(doc: dict) -> str:
             break
         parts.append(part)
     return " ".join(parts)
+
+
+def _topic_ids(alias: str) -> dict[str, int]:
+    from archive.models import Topic
+
+    return dict(Topic.objects.using(alias).values_list("slug", "id"))
+
+
+def topics_literal(doc: dict, topic_ids: dict[str, int]) -> str | None:
+    """The ``integer[]`` literal of an index document's topics, in id order; None for none."""
+    ids = sorted(topic_ids[slug] for slug in doc["topics"].split() if slug in topic_ids)
+    return "{" + ",".join(map(str, ids)) + "}" if ids else None
 
 
 # -- queries -----------------------------------------------------------------------------------
@@ -295,7 +309,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
                 # Turns a correction withdrew are no longer found.
                 with connections[alias].cursor() as cursor:
                     cursor.execute(
-                        f"UPDATE {_tables()['turn']} SET search_lexemes = NULL "
+                        f"UPDATE {_tables()['turn']} SET search_lexemes = NULL, search_topics = NULL "
                         "WHERE transcript_id = ANY(%s) AND position IS NULL AND search_lexemes IS NOT NULL",
                         [chunk],
                     )
@@ -306,24 +320,30 @@ class ArchivePostgresBackend(BaseSearchBackend):
         count = 0
         batch_ids: list[int] = []
         batch_lexemes: list[str] = []
+        batch_topics: list[str | None] = []
+        topic_ids = _topic_ids(alias)
 
         def flush():
             if not batch_ids:
                 return
             with connections[alias].cursor() as cursor:
-                # Rows whose lexemes are already right are left alone (no dead tuples).
+                # Rows whose search data is already right are left alone (no dead tuples).
                 cursor.execute(
-                    f"UPDATE {_tables()['turn']} AS t SET search_lexemes = x.lexemes::tsvector "
-                    "FROM unnest(%s::bigint[], %s::text[]) AS x(id, lexemes) "
-                    "WHERE t.id = x.id AND t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector",
-                    [batch_ids, batch_lexemes],
+                    f"UPDATE {_tables()['turn']} AS t SET search_lexemes = x.lexemes::tsvector, "
+                    "search_topics = x.topics::integer[] "
+                    "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS x(id, lexemes, topics) "
+                    "WHERE t.id = x.id AND (t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector "
+                    "OR t.search_topics IS DISTINCT FROM x.topics::integer[])",
+                    [batch_ids, batch_lexemes, batch_topics],
                 )
             batch_ids.clear()
             batch_lexemes.clear()
+            batch_topics.clear()
 
         for doc in docs:
             batch_ids.append(int(doc["django_id"]))
             batch_lexemes.append(lexemes(doc))
+            batch_topics.append(topics_literal(doc, topic_ids))
             count += 1
             if len(batch_ids) >= WRITE_CHUNK:
                 flush()
@@ -341,7 +361,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
             with connections[alias].cursor() as cursor:
                 self._make_index(cursor)
                 cursor.execute(
-                    f"UPDATE {_tables()['turn']} SET search_lexemes = NULL "
+                    f"UPDATE {_tables()['turn']} SET search_lexemes = NULL, search_topics = NULL "
                     "WHERE position IS NULL AND search_lexemes IS NOT NULL"
                 )
             count = self._write(alias, documents(Turn.objects.using(alias).all()))
@@ -375,16 +395,19 @@ class ArchivePostgresBackend(BaseSearchBackend):
         report = IndexReport()
         table = _tables()["turn"]
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            batch: list[tuple[int, int, str]] = []
+            batch: list[tuple[int, int, str, str | None]] = []
+            topic_ids = _topic_ids(alias)
 
             def compare_batch():
                 if not batch:
                     return
                 cursor.execute(
                     f"SELECT x.id, x.transcript_id, t.search_lexemes IS NULL FROM {table} AS t "
-                    "JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) AS x(id, transcript_id, lexemes) ON t.id = x.id "
-                    "WHERE t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector",
-                    [[b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch]],
+                    "JOIN unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+                    "AS x(id, transcript_id, lexemes, topics) ON t.id = x.id "
+                    "WHERE t.search_lexemes IS DISTINCT FROM x.lexemes::tsvector "
+                    "OR t.search_topics IS DISTINCT FROM x.topics::integer[]",
+                    [[b[0] for b in batch], [b[1] for b in batch], [b[2] for b in batch], [b[3] for b in batch]],
                 )
                 for turn_id, transcript_id, is_missing in cursor.fetchall():
                     (report.missing if is_missing else report.stale).append(turn_id)
@@ -393,7 +416,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
 
             for doc in documents(Turn.objects.using(alias).all()):
                 report.database += 1
-                batch.append((int(doc["django_id"]), doc["transcript_pk"], lexemes(doc)))
+                batch.append((int(doc["django_id"]), doc["transcript_pk"], lexemes(doc), topics_literal(doc, topic_ids)))
                 if len(batch) >= WRITE_CHUNK:
                     compare_batch()
             compare_batch()
@@ -462,18 +485,16 @@ class ArchivePostgresBackend(BaseSearchBackend):
     def _where(self, tsquery, filters: Filters):
         names = _tables()
         clauses, params = ["t.position IS NOT NULL"], []
+        if filters.topic:
+            # The topic is one more lexeme for the index to intersect with the words.
+            topic = _quote(TOPIC + filters.topic)
+            tsquery = topic if tsquery is None else f"({tsquery}) & {topic}"
         if tsquery is not None:
             clauses.append("t.search_lexemes @@ %s::tsquery")
             params.append(tsquery)
         if filters.speaker:
             clauses.append(f"t.speaker_id IN (SELECT id FROM {names['speaker']} WHERE slug = %s)")
             params.append(filters.speaker)
-        if filters.topic:
-            clauses.append(
-                f"t.id IN (SELECT tt.turn_id FROM {names['turn_topics']} AS tt "
-                f"JOIN {names['topic']} AS tp ON tp.id = tt.topic_id WHERE tp.slug = %s)"
-            )
-            params.append(filters.topic)
         if filters.kind:
             clauses.append("tr.kind = %s")
             params.append(filters.kind)
@@ -501,9 +522,10 @@ class ArchivePostgresBackend(BaseSearchBackend):
                 f"WHERE speaker_id IS NOT NULL GROUP BY speaker_id) AS c JOIN {names['speaker']} AS s ON s.id = c.speaker_id"
             )
         if "topics" in facets:
+            # From the topic ids each matching row carries (``Turn.search_topics``).
             parts.append(
-                f"SELECT 'topics', tp.slug, NULL, c.n, NULL FROM (SELECT tt.topic_id, count(*) AS n FROM m "
-                f"JOIN {names['turn_topics']} AS tt ON tt.turn_id = m.id GROUP BY tt.topic_id) AS c "
+                f"SELECT 'topics', tp.slug, NULL, c.n, NULL FROM (SELECT x.topic_id, count(*) AS n FROM "
+                f"(SELECT unnest(topic_ids) AS topic_id FROM m WHERE topic_ids IS NOT NULL) AS x GROUP BY x.topic_id) AS c "
                 f"JOIN {names['topic']} AS tp ON tp.id = c.topic_id"
             )
         by_day = [name for name in ("kind", "year", "month") if name in facets]
@@ -518,8 +540,10 @@ class ArchivePostgresBackend(BaseSearchBackend):
             )
             page_params = [end - start, start]
         sql = (
-            f"WITH m AS MATERIALIZED (SELECT t.id, t.speaker_id, t.transcript_id, t.position, tr.kind, tr.date, "
-            f"{score} AS score {source}) " + " UNION ALL ".join(parts)
+            "WITH m AS MATERIALIZED (SELECT t.id, t.speaker_id, t.transcript_id, t.position, tr.kind, tr.date, "
+            + ("t.search_topics AS topic_ids, " if "topics" in facets else "")
+            + f"{score} AS score {source}) "
+            + " UNION ALL ".join(parts)
         )
         cursor.execute(sql, score_params + params + page_params)
         hits = Hits(total=0)
@@ -671,7 +695,10 @@ class ArchivePostgresBackend(BaseSearchBackend):
 
         self._ready()
         with connections[router.db_for_write(Turn)].cursor() as cursor:
-            cursor.execute(f"UPDATE {_tables()['turn']} SET search_lexemes = NULL WHERE search_lexemes IS NOT NULL")
+            cursor.execute(
+                f"UPDATE {_tables()['turn']} SET search_lexemes = NULL, search_topics = NULL "
+                "WHERE search_lexemes IS NOT NULL OR search_topics IS NOT NULL"
+            )
 
     def _from_python(self, value):
         """How haystack's query builder writes a value into a query string."""
