@@ -108,7 +108,7 @@ def rum_available() -> bool:
 
 
 def grow(target: int) -> float:
-    """Copy transcripts and their live turns (lexemes and topics included) until ``target`` turns."""
+    """Copy transcripts and their live turns (search data and topics included) until ``target`` turns."""
     started = time.perf_counter()
     while True:
         live = sql("SELECT count(*) FROM archive_turn WHERE position IS NOT NULL")[0][0]
@@ -132,9 +132,9 @@ def grow(target: int) -> float:
         sql(
             """
             INSERT INTO archive_turn (transcript_id, position, number, speaker_id, speaker_label, text, notes,
-                topics_by_hand, created, modified, search_lexemes)
+                topics_by_hand, created, modified, search_lexemes, search_topics)
             SELECT c.id, t.position, t.number, t.speaker_id, t.speaker_label, t.text, t.notes, false, now(), now(),
-                t.search_lexemes
+                t.search_lexemes, t.search_topics
             FROM archive_transcript c JOIN archive_transcript o ON c.source_key = o.source_key || '-c' || %(r)s
             JOIN archive_turn t ON t.transcript_id = o.id AND t.position IS NOT NULL
             WHERE c.id > %(r)s
