@@ -233,7 +233,6 @@ def _tables():
         "transcript": Transcript._meta.db_table,
         "speaker": Speaker._meta.db_table,
         "topic": Topic._meta.db_table,
-        "turn_topics": Turn.topics.through._meta.db_table,
     }
 
 
