@@ -268,6 +268,27 @@ def _score(parsed, ranked) -> tuple[str, list]:
     return score, score_params
 
 
+def _of_speaker(row: str) -> str:
+    """The condition that ``row`` (a turn or a tally) is the speaker whose slug is the parameter."""
+    return f"{row}.speaker_id IN (SELECT id FROM {_tables()['speaker']} WHERE slug = %s)"
+
+
+def _narrowed(filters: Filters, row: str, date: str, speaker: bool = True) -> tuple[list[str], list]:
+    """The SQL conditions and parameters of a search's speaker (on ``row``), kind (on the
+    transcript ``tr``) and period (on the column ``date``)."""
+    clauses, params = [], []
+    if speaker and filters.speaker:
+        clauses.append(_of_speaker(row))
+        params.append(filters.speaker)
+    if filters.kind:
+        clauses.append("tr.kind = %s")
+        params.append(filters.kind)
+    if filters.days:
+        clauses.append(f"{date} BETWEEN %s AND %s")
+        params.extend([_date(filters.days[0]), _date(filters.days[1])])
+    return clauses, params
+
+
 class ArchivePostgresBackend(BaseSearchBackend):
     """Quote search in PostgreSQL, answering the same calls as the Whoosh engine."""
 
@@ -482,7 +503,6 @@ class ArchivePostgresBackend(BaseSearchBackend):
             raise
 
     def _where(self, tsquery, filters: Filters):
-        names = _tables()
         clauses, params = ["t.position IS NOT NULL"], []
         if filters.topic:
             # The topic is one more lexeme for the index to intersect with the words.
@@ -491,17 +511,8 @@ class ArchivePostgresBackend(BaseSearchBackend):
         if tsquery is not None:
             clauses.append("t.search_lexemes @@ %s::tsquery")
             params.append(tsquery)
-        if filters.speaker:
-            clauses.append(f"t.speaker_id IN (SELECT id FROM {names['speaker']} WHERE slug = %s)")
-            params.append(filters.speaker)
-        if filters.kind:
-            clauses.append("tr.kind = %s")
-            params.append(filters.kind)
-        if filters.days:
-            first, last = filters.days
-            clauses.append("tr.date BETWEEN %s AND %s")
-            params.extend([_date(first), _date(last)])
-        return " AND ".join(clauses), params
+        narrowing, narrowing_params = _narrowed(filters, "t", "tr.date")
+        return " AND ".join(clauses + narrowing), params + narrowing_params
 
     def _matches(self, cursor, source, params, parsed, sort, start, end, facets) -> Hits:
         """The count, the facet counts and one page, from one statement: the matching rows are
@@ -570,35 +581,20 @@ class ArchivePostgresBackend(BaseSearchBackend):
         page's order and reads only the turns it shows. (A topic filter is counted from the
         rows: the topics facet of a topic's turns is not in the tallies.)"""
         names = _tables()
-        speaker_tallies, topic_tallies = names["speaker_tally"], names["topic_tally"]
-        restrict, restrict_params = ["TRUE"], []
-        if filters.kind:
-            restrict.append("tr.kind = %s")
-            restrict_params.append(filters.kind)
-        if filters.days:
-            restrict.append("tr.date BETWEEN %s AND %s")
-            restrict_params.extend([_date(filters.days[0]), _date(filters.days[1])])
-        restricted = " AND ".join(restrict)
+        # The transcripts' kind and period (the speaker is tested on turns or tallies).
+        restrict, restrict_params = _narrowed(filters, "t", "tr.date", speaker=False)
+        restricted = " AND ".join(["TRUE"] + restrict)
 
         def tallies(table: str) -> tuple[str, list]:
             # A tally carries its transcript's date; only the kind is read from the transcript.
             sql = f"FROM {table} AS x"
             if filters.kind:
                 sql += f" JOIN {names['transcript']} AS tr ON tr.id = x.transcript_id"
-            conditions, params = ["TRUE"], []
-            if filters.kind:
-                conditions.append("tr.kind = %s")
-                params.append(filters.kind)
-            if filters.days:
-                conditions.append("x.day BETWEEN %s AND %s")
-                params.extend([_date(filters.days[0]), _date(filters.days[1])])
-            if filters.speaker:
-                conditions.append(f"x.speaker_id IN (SELECT id FROM {names['speaker']} WHERE slug = %s)")
-                params.append(filters.speaker)
-            return f"{sql} WHERE {' AND '.join(conditions)}", params
+            conditions, params = _narrowed(filters, "x", "x.day")
+            return f"{sql} WHERE {' AND '.join(['TRUE'] + conditions)}", params
 
         # Turns by kind and day: the speakers' tallies, and the turns no speaker is named for.
-        of_speakers, of_speakers_params = tallies(speaker_tallies)
+        of_speakers, of_speakers_params = tallies(names["speaker_tally"])
         # (The facets need no finer day than the month.)
         month = "date_trunc('month', {})::date"
         parts = [
@@ -621,7 +617,7 @@ class ArchivePostgresBackend(BaseSearchBackend):
             )
             part_params += of_speakers_params
         if "topics" in facets:
-            of_topics, of_topics_params = tallies(topic_tallies)
+            of_topics, of_topics_params = tallies(names["topic_tally"])
             parts.append(
                 f"SELECT 'topics', tp.slug, NULL, c.n FROM (SELECT x.topic_id, sum(x.turns)::bigint AS n "
                 f"{of_topics} GROUP BY x.topic_id) AS c JOIN {names['topic']} AS tp ON tp.id = c.topic_id WHERE c.n > 0"
@@ -645,24 +641,25 @@ class ArchivePostgresBackend(BaseSearchBackend):
         tens of thousands of rows at most), then each one's turns are read from the index on
         (transcript, position) until the page is full."""
         names = _tables()
-        transcript_order, turn_order = {
-            "oldest": ("tr.date ASC NULLS LAST, tr.id ASC", "tr.date ASC NULLS LAST, tr.id ASC, t.position"),
-            "added": ("tr.id DESC", "tr.id DESC, t.position"),
-        }.get(sort, ("tr.date DESC NULLS LAST, tr.id DESC", "tr.date DESC NULLS LAST, tr.id DESC, t.position"))
-        of_speaker, params = "", list(restrict_params)
+        # The orders of ``_ORDER``, by transcript, each transcript's turns following in order.
+        transcript_order = {"oldest": "tr.date ASC NULLS LAST, tr.id ASC", "added": "tr.id DESC"}.get(
+            sort, "tr.date DESC NULLS LAST, tr.id DESC"
+        )
+        params, turn_params = list(restrict_params), []
+        turn_conditions = ["t.transcript_id = tr.id", "t.position IS NOT NULL"]
         if filters.speaker:
-            speaker = f"(SELECT id FROM {names['speaker']} WHERE slug = %s)"
-            # Only the transcripts the speaker has turns in.
-            restricted += f" AND tr.id IN (SELECT transcript_id FROM {names['speaker_tally']} WHERE speaker_id IN {speaker})"
-            of_speaker = f" AND t.speaker_id IN {speaker}"
-            params += [filters.speaker, filters.speaker]
+            # Only the transcripts the speaker has turns in, and the speaker's turns in them.
+            restricted += f" AND tr.id IN (SELECT x.transcript_id FROM {names['speaker_tally']} AS x WHERE {_of_speaker('x')})"
+            params.append(filters.speaker)
+            turn_conditions.append(_of_speaker("t"))
+            turn_params.append(filters.speaker)
         sql = (
             f"SELECT t.id FROM (SELECT tr.id, tr.date FROM {names['transcript']} AS tr WHERE {restricted} "
             f"ORDER BY {transcript_order}) AS tr CROSS JOIN LATERAL (SELECT t.id, t.position FROM {names['turn']} AS t "
-            f"WHERE t.transcript_id = tr.id AND t.position IS NOT NULL{of_speaker} ORDER BY t.position) AS t "
-            f"ORDER BY {turn_order} LIMIT %s OFFSET %s"
+            f"WHERE {' AND '.join(turn_conditions)} "
+            f"ORDER BY t.position) AS t ORDER BY {transcript_order}, t.position LIMIT %s OFFSET %s"
         )
-        cursor.execute(sql, params + [end - start, start])
+        cursor.execute(sql, params + turn_params + [end - start, start])
         return [({"django_id": str(pk)}, 0.0) for (pk,) in cursor.fetchall()]
 
     def _rum_page(self, cursor, source, params, parsed, ranked, start, end):
